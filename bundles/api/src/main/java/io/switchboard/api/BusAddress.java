@@ -1,0 +1,47 @@
+package io.switchboard.api;
+
+/**
+ * The durable Artemis addresses between plugins and the core, and the message properties that
+ * travel with them. Property names are JMS identifiers (no dots), so every protocol carries them.
+ */
+public final class BusAddress {
+
+    /** Every message a channel receives, normalized, grouped by conversation key. */
+    public static final String INBOUND = "sb.inbound";
+    /** Domain events (multicast). */
+    public static final String EVENTS = "sb.events";
+    /** Events raised by business systems. */
+    public static final String BUSINESS_EVENTS = "sb.business-events";
+    /** Prefix Artemis puts before an address to name its dead-letter queue. */
+    public static final String DEAD_LETTER_PREFIX = "DLQ.";
+
+    /** Artemis drops a second message with the same value of this property on an address. */
+    public static final String DUPLICATE_ID = "_AMQ_DUPL_ID";
+    /** Artemis message groups: one conversation is consumed in order by one consumer. */
+    public static final String GROUP_ID = "JMSXGroupID";
+    /** Why a message was dead-lettered (the exception's class and message). */
+    public static final String DEAD_LETTER_REASON = "sbDeadLetterReason";
+    /** The address the dead-lettered message was consumed from; a replay sends it back there. */
+    public static final String DEAD_LETTER_ORIGIN = "sbDeadLetterOrigin";
+    /** When it was dead-lettered (ISO-8601). */
+    public static final String DEAD_LETTER_TIME = "sbDeadLetterTime";
+    /** The canonical type of the JSON body, e.g. {@code Message} or {@code DomainEvent}. */
+    public static final String PAYLOAD_TYPE = "sbPayloadType";
+
+    private BusAddress() {
+    }
+
+    /** What the core wants the channel called {@code channel} to send. */
+    public static String outbound(String channel) {
+        return "sb.outbound." + new ChannelAddress(channel, "-").channel();
+    }
+
+    /** Requests to the connector of the third-party system called {@code system}. */
+    public static String systemRequest(String system) {
+        return "sb.system." + new ChannelAddress(system, "-").channel() + ".request";
+    }
+
+    public static String deadLetter(String address) {
+        return DEAD_LETTER_PREFIX + address;
+    }
+}

@@ -1,0 +1,110 @@
+package io.switchboard.bus.internal;
+
+import io.switchboard.bus.Bus;
+import io.switchboard.bus.BusUnavailableException;
+import jakarta.jms.Connection;
+import jakarta.jms.ConnectionFactory;
+import jakarta.jms.DeliveryMode;
+import jakarta.jms.Destination;
+import jakarta.jms.JMSException;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.Session;
+import jakarta.jms.TextMessage;
+import java.util.Map;
+import org.apache.qpid.jms.JmsConnectionFactory;
+import org.messaginghub.pooled.jms.JmsPoolConnectionFactory;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+/**
+ * The bus over AMQP 1.0 to the Artemis broker embedded in the same Karaf. The broker may start after
+ * this component, so nothing here connects eagerly; the pool connects on first use and reconnects.
+ */
+@Component(service = Bus.class, configurationPid = "io.switchboard.bus", configurationPolicy = ConfigurationPolicy.REQUIRE)
+@Designate(ocd = ArtemisBus.Config.class)
+public class ArtemisBus implements Bus {
+
+    @ObjectClassDefinition(name = "Switchboard bus", description = "Connection to the Artemis broker")
+    public @interface Config {
+        @AttributeDefinition(description = "AMQP URL of the broker")
+        String url() default "amqp://127.0.0.1:61616";
+
+        String user() default "switchboard-bus";
+
+        @AttributeDefinition(type = org.osgi.service.metatype.annotations.AttributeType.PASSWORD)
+        String password();
+
+        @AttributeDefinition(description = "Pooled connections")
+        int maxConnections() default 4;
+    }
+
+    private JmsPoolConnectionFactory pool;
+
+    @Activate
+    void activate(Config config) {
+        JmsConnectionFactory qpid = new JmsConnectionFactory(config.user(), config.password(), config.url());
+        // Sends must be synchronous and persistent: a 202 to a customer means the broker has the message.
+        qpid.setForceSyncSend(true);
+        qpid.setClientIDPrefix("switchboard-");
+        pool = new JmsPoolConnectionFactory();
+        pool.setConnectionFactory(qpid);
+        pool.setMaxConnections(Math.max(1, config.maxConnections()));
+        pool.setConnectionCheckInterval(10_000);
+        pool.setUseAnonymousProducers(true);
+    }
+
+    @Deactivate
+    void deactivate() {
+        pool.stop();
+    }
+
+    @Override
+    public ConnectionFactory connectionFactory() {
+        return pool;
+    }
+
+    @Override
+    public void send(String address, String body, Map<String, Object> properties) {
+        deliver(address, false, body, properties);
+    }
+
+    @Override
+    public void publish(String address, String body, Map<String, Object> properties) {
+        deliver(address, true, body, properties);
+    }
+
+    private void deliver(String address, boolean multicast, String body, Map<String, Object> properties) {
+        try (Connection connection = pool.createConnection();
+             Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
+            Destination destination = multicast ? session.createTopic(address) : session.createQueue(address);
+            TextMessage message = session.createTextMessage(body);
+            if (properties != null) {
+                for (Map.Entry<String, Object> p : properties.entrySet()) {
+                    if (p.getValue() != null) {
+                        message.setObjectProperty(p.getKey(), p.getValue());
+                    }
+                }
+            }
+            try (MessageProducer producer = session.createProducer(destination)) {
+                producer.send(message, DeliveryMode.PERSISTENT, jakarta.jms.Message.DEFAULT_PRIORITY, 0);
+            }
+        } catch (JMSException | RuntimeException e) {
+            throw new BusUnavailableException("bus did not take the message for " + address + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public boolean isReachable() {
+        try (Connection connection = pool.createConnection()) {
+            connection.start();
+            return true;
+        } catch (JMSException | RuntimeException e) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,11 @@
+/**
+ * The bus as a service, and the one way a bundle runs Camel routes on it: a DS component owns a
+ * {@link io.switchboard.bus.BundleRoutes} built from its bundle, with the {@code bus:} endpoint
+ * ({@code bus:queue:<address>}, {@code bus:topic:<address>}) wired to Artemis.
+ */
+@Export
+@Version("1.0.0")
+package io.switchboard.bus;
+
+import org.osgi.annotation.bundle.Export;
+import org.osgi.annotation.versioning.Version;
