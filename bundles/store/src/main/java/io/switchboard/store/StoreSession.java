@@ -1,0 +1,16 @@
+package io.switchboard.store;
+
+import java.sql.Connection;
+
+/** What one transaction sees. Valid only inside {@link Store#inTransaction}. */
+public interface StoreSession {
+
+    Customers customers();
+
+    Conversations conversations();
+
+    Messages messages();
+
+    /** The transaction's connection, for a plugin's own tables; never commit or close it. */
+    Connection connection();
+}

@@ -1,0 +1,124 @@
+package io.switchboard.store.internal;
+
+import io.switchboard.api.ChannelAddress;
+import io.switchboard.api.Conversation;
+import io.switchboard.api.ConversationState;
+import io.switchboard.store.Conversations;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+final class JdbcConversations implements Conversations {
+
+    private static final String COLUMNS = "id, customer_id, channel, address, state, skills, priority, assigned_agent_id,"
+            + " opened_at, updated_at, first_response_at, closed_at";
+
+    private final Connection connection;
+
+    JdbcConversations(Connection connection) {
+        this.connection = connection;
+    }
+
+    @Override
+    public Optional<Conversation> byId(String id) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT " + COLUMNS + " FROM sb_conversation WHERE id = ?")) {
+            ps.setString(1, id);
+            return first(ps);
+        }
+    }
+
+    @Override
+    public Optional<Conversation> openOn(ChannelAddress address) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT " + COLUMNS + " FROM sb_conversation"
+                + " WHERE channel = ? AND address = ? AND state <> ? ORDER BY opened_at DESC, id DESC")) {
+            ps.setMaxRows(1);
+            ps.setString(1, address.channel());
+            ps.setString(2, address.address());
+            ps.setString(3, ConversationState.CLOSED.name());
+            return first(ps);
+        }
+    }
+
+    @Override
+    public void create(Conversation c) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("INSERT INTO sb_conversation (" + COLUMNS
+                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            ps.setString(1, c.id());
+            ps.setString(2, c.customerId());
+            ps.setString(3, c.address().channel());
+            ps.setString(4, c.address().address());
+            ps.setString(5, c.state().name());
+            ps.setString(6, String.join(",", c.skills()));
+            ps.setInt(7, c.priority());
+            ps.setString(8, c.assignedAgentId());
+            Sql.setInstant(ps, 9, c.openedAt());
+            Sql.setInstant(ps, 10, c.updatedAt() != null ? c.updatedAt() : c.openedAt());
+            Sql.setInstant(ps, 11, c.firstResponseAt());
+            Sql.setInstant(ps, 12, c.closedAt());
+            ps.executeUpdate();
+        }
+    }
+
+    @Override
+    public List<Conversation> list(boolean openOnly, int limit) throws SQLException {
+        String where = openOnly ? " WHERE state <> '" + ConversationState.CLOSED.name() + "'" : "";
+        try (PreparedStatement ps = connection.prepareStatement("SELECT " + COLUMNS + " FROM sb_conversation" + where
+                + " ORDER BY updated_at DESC, id DESC")) {
+            ps.setMaxRows(limit);
+            try (ResultSet rs = ps.executeQuery()) {
+                List<Conversation> result = new ArrayList<>();
+                while (rs.next()) {
+                    result.add(read(rs));
+                }
+                return result;
+            }
+        }
+    }
+
+    @Override
+    public void touch(String id, Instant at, boolean agentResponded) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("UPDATE sb_conversation SET updated_at = ?"
+                + (agentResponded ? ", first_response_at = COALESCE(first_response_at, ?)" : "") + " WHERE id = ?")) {
+            Sql.setInstant(ps, 1, at);
+            if (agentResponded) {
+                Sql.setInstant(ps, 2, at);
+            }
+            ps.setString(agentResponded ? 3 : 2, id);
+            ps.executeUpdate();
+        }
+    }
+
+    @Override
+    public void changeState(String id, ConversationState state, Instant at) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(
+                "UPDATE sb_conversation SET state = ?, updated_at = ?, closed_at = ? WHERE id = ?")) {
+            ps.setString(1, state.name());
+            Sql.setInstant(ps, 2, at);
+            Sql.setInstant(ps, 3, state == ConversationState.CLOSED ? at : null);
+            ps.setString(4, id);
+            ps.executeUpdate();
+        }
+    }
+
+    private static Optional<Conversation> first(PreparedStatement ps) throws SQLException {
+        try (ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? Optional.of(read(rs)) : Optional.empty();
+        }
+    }
+
+    private static Conversation read(ResultSet rs) throws SQLException {
+        String skills = rs.getString("skills");
+        return new Conversation(rs.getString("id"), rs.getString("customer_id"),
+                new ChannelAddress(rs.getString("channel"), rs.getString("address")),
+                ConversationState.valueOf(rs.getString("state")),
+                skills == null || skills.isEmpty() ? List.of() : Arrays.asList(skills.split(",")),
+                rs.getInt("priority"), rs.getString("assigned_agent_id"), Sql.instant(rs, "opened_at"),
+                Sql.instant(rs, "updated_at"), Sql.instant(rs, "first_response_at"), Sql.instant(rs, "closed_at"));
+    }
+}

@@ -1,0 +1,10 @@
+/**
+ * The database of the platform: customers, conversations and messages, in transactions, identical on
+ * H2 and PostgreSQL. Plugins keep their own tables beside them with {@link io.switchboard.store.Store#migrate}.
+ */
+@Export
+@Version("1.0.0")
+package io.switchboard.store;
+
+import org.osgi.annotation.bundle.Export;
+import org.osgi.annotation.versioning.Version;
