@@ -4,7 +4,11 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.RoutesBuilder;
 import org.apache.camel.component.sjms.SjmsComponent;
 import org.apache.camel.karaf.core.OsgiDefaultCamelContext;
+import java.util.Dictionary;
+import java.util.Hashtable;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
+import org.osgi.framework.ServiceRegistration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,12 +22,17 @@ import org.slf4j.LoggerFactory;
  */
 public final class BundleRoutes implements AutoCloseable {
 
+    /** Service property naming a published context. */
+    public static final String CONTEXT_NAME = "camel.context.name";
+
     private static final Logger LOG = LoggerFactory.getLogger(BundleRoutes.class);
 
     private final CamelContext context;
+    private final ServiceRegistration<CamelContext> registration;
 
-    private BundleRoutes(CamelContext context) {
+    private BundleRoutes(CamelContext context, ServiceRegistration<CamelContext> registration) {
         this.context = context;
+        this.registration = registration;
     }
 
     public static BundleRoutes start(BundleContext bundleContext, String name, Bus bus, RoutesBuilder... routes)
@@ -41,7 +50,11 @@ public final class BundleRoutes implements AutoCloseable {
             context.stop();
             throw e;
         }
-        return new BundleRoutes(context);
+        // Published so health checks and the shell see every bundle's routes in one place.
+        Dictionary<String, Object> props = new Hashtable<>();
+        props.put(CONTEXT_NAME, name);
+        props.put(Constants.SERVICE_DESCRIPTION, "Camel routes of " + bundleContext.getBundle().getSymbolicName());
+        return new BundleRoutes(context, bundleContext.registerService(CamelContext.class, context, props));
     }
 
     /** An sjms component bound to the bus; its endpoints start their listeners in the background. */
@@ -59,6 +72,11 @@ public final class BundleRoutes implements AutoCloseable {
 
     @Override
     public void close() {
+        try {
+            registration.unregister();
+        } catch (IllegalStateException alreadyGone) {
+            // the bundle is stopping and the framework took the registration first
+        }
         context.stop();
     }
 }

@@ -45,21 +45,32 @@ public class ArtemisBus implements Bus {
 
     private JmsPoolConnectionFactory pool;
 
+    /** A bus outside the container: tests and the benchmark use this. Close it with {@link #deactivate()}. */
+    public static ArtemisBus connect(String url, String user, String password) {
+        ArtemisBus bus = new ArtemisBus();
+        bus.open(url, user, password, 4);
+        return bus;
+    }
+
     @Activate
     void activate(Config config) {
-        JmsConnectionFactory qpid = new JmsConnectionFactory(config.user(), config.password(), config.url());
+        open(config.url(), config.user(), config.password(), config.maxConnections());
+    }
+
+    private void open(String url, String user, String password, int maxConnections) {
+        JmsConnectionFactory qpid = new JmsConnectionFactory(user, password, url);
         // Sends must be synchronous and persistent: a 202 to a customer means the broker has the message.
         qpid.setForceSyncSend(true);
         qpid.setClientIDPrefix("switchboard-");
         pool = new JmsPoolConnectionFactory();
         pool.setConnectionFactory(qpid);
-        pool.setMaxConnections(Math.max(1, config.maxConnections()));
+        pool.setMaxConnections(Math.max(1, maxConnections));
         pool.setConnectionCheckInterval(10_000);
         pool.setUseAnonymousProducers(true);
     }
 
     @Deactivate
-    void deactivate() {
+    public void deactivate() {
         pool.stop();
     }
 

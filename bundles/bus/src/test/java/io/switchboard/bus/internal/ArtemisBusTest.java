@@ -17,7 +17,6 @@ import jakarta.jms.Connection;
 import jakarta.jms.MessageConsumer;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
-import java.lang.annotation.Annotation;
 import java.util.Map;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
@@ -44,19 +43,7 @@ class ArtemisBusTest {
     }
 
     static ArtemisBus connect(String url) {
-        ArtemisBus b = new ArtemisBus();
-        b.activate(config(url));
-        return b;
-    }
-
-    static ArtemisBus.Config config(String url) {
-        return new ArtemisBus.Config() {
-            public Class<? extends Annotation> annotationType() { return ArtemisBus.Config.class; }
-            public String url() { return url; }
-            public String user() { return "test"; }
-            public String password() { return "test"; }
-            public int maxConnections() { return 2; }
-        };
+        return ArtemisBus.connect(url, "test", "test");
     }
 
     static TextMessage receive(Bus bus, String queue, long timeoutMs) throws Exception {
