@@ -1,0 +1,97 @@
+package io.switchboard.rest;
+
+import io.switchboard.api.CanonicalJson;
+import io.switchboard.rest.internal.JsonBody;
+import io.switchboard.rest.internal.ProblemMapper;
+import io.switchboard.rest.internal.RealmLogin;
+import java.util.Dictionary;
+import java.util.HashSet;
+import java.util.Hashtable;
+import java.util.List;
+import java.util.Set;
+import javax.servlet.Servlet;
+import javax.servlet.ServletConfig;
+import javax.servlet.ServletException;
+import javax.ws.rs.core.Application;
+import org.apache.cxf.jaxrs.servlet.CXFNonSpringJaxrsServlet;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.http.whiteboard.HttpWhiteboardConstants;
+
+/**
+ * JAX-RS resources of one bundle, served by CXF under a path of Karaf's HTTP server.
+ *
+ * <p>Each bundle gets its own CXF servlet through the HTTP whiteboard, so installing, updating or
+ * removing a plugin never touches (or refreshes) another bundle's endpoints or CXF itself. Every
+ * endpoint gets the same JSON binding, problem documents and login: resource methods require a
+ * Karaf-realm user with the {@code admin} or {@code agent} role unless annotated
+ * {@link javax.annotation.security.PermitAll}.
+ */
+public final class RestEndpoint implements AutoCloseable {
+
+    /** Where all of Switchboard's HTTP APIs live. */
+    public static final String ROOT = "/switchboard/api";
+    /** Default limit on a request body; endpoints taking customer input set their own. */
+    public static final int DEFAULT_MAX_BODY_BYTES = 1 << 20;
+
+    private final ServiceRegistration<Servlet> registration;
+
+    private RestEndpoint(ServiceRegistration<Servlet> registration) {
+        this.registration = registration;
+    }
+
+    /**
+     * @param path        below {@link #ROOT}, e.g. {@code /webchat}; empty for the root itself
+     * @param async       whether resources suspend responses (server-sent events)
+     * @param resources   JAX-RS resource and provider instances
+     */
+    public static RestEndpoint publish(BundleContext context, String path, int maxBodyBytes, boolean async,
+                                       Object... resources) {
+        Set<Object> singletons = new HashSet<>(List.of(resources));
+        CanonicalJson json = new CanonicalJson();
+        singletons.add(new JsonBody(json, maxBodyBytes));
+        singletons.add(new ProblemMapper());
+        singletons.add(new RealmLogin());
+        Application application = new Application() {
+            @Override
+            public Set<Object> getSingletons() {
+                return singletons;
+            }
+        };
+        Dictionary<String, Object> props = new Hashtable<>();
+        props.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_SERVLET_PATTERN, ROOT + path + "/*");
+        props.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_SERVLET_NAME, "switchboard-api" + path.replace('/', '-'));
+        props.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_SERVLET_ASYNC_SUPPORTED, async);
+        return new RestEndpoint(context.registerService(Servlet.class, new Endpoint(application), props));
+    }
+
+    @Override
+    public void close() {
+        try {
+            registration.unregister();
+        } catch (IllegalStateException alreadyGone) {
+            // the bundle stopped first
+        }
+    }
+
+    /** CXF builds its bus on the thread that initialises the servlet; it must see CXF's own classes. */
+    private static final class Endpoint extends CXFNonSpringJaxrsServlet {
+        private static final long serialVersionUID = 1L;
+
+        Endpoint(Application application) {
+            super(application);
+        }
+
+        @Override
+        public void init(ServletConfig config) throws ServletException {
+            ClassLoader previous = Thread.currentThread().getContextClassLoader();
+            Thread.currentThread().setContextClassLoader(CXFNonSpringJaxrsServlet.class.getClassLoader());
+            try {
+                super.init(config);
+            } finally {
+                Thread.currentThread().setContextClassLoader(previous);
+            }
+        }
+    }
+
+}

@@ -1,0 +1,122 @@
+package io.switchboard.rest.internal;
+
+import io.switchboard.rest.Problem;
+import java.nio.charset.StandardCharsets;
+import java.security.Principal;
+import java.util.Base64;
+import java.util.Set;
+import java.util.stream.Collectors;
+import javax.annotation.Priority;
+import javax.annotation.security.PermitAll;
+import javax.security.auth.Subject;
+import javax.security.auth.callback.NameCallback;
+import javax.security.auth.callback.PasswordCallback;
+import javax.security.auth.callback.UnsupportedCallbackException;
+import javax.security.auth.login.LoginContext;
+import javax.security.auth.login.LoginException;
+import javax.ws.rs.Priorities;
+import javax.ws.rs.container.ContainerRequestContext;
+import javax.ws.rs.container.ContainerRequestFilter;
+import javax.ws.rs.container.DynamicFeature;
+import javax.ws.rs.container.ResourceInfo;
+import javax.ws.rs.core.FeatureContext;
+import javax.ws.rs.core.Response;
+import javax.ws.rs.core.SecurityContext;
+import javax.ws.rs.ext.Provider;
+
+/**
+ * HTTP Basic against the Karaf JAAS realm ({@code karaf}, the users of {@code etc/users.properties}
+ * or whatever realm the operator configured), for every resource method not marked
+ * {@link PermitAll}. Scripts can call the API with {@code curl -u}.
+ */
+@Provider
+public final class RealmLogin implements DynamicFeature {
+
+    static final String REALM = "karaf";
+    static final Set<String> ROLES = Set.of("admin", "agent");
+
+    @Override
+    public void configure(ResourceInfo resource, FeatureContext context) {
+        boolean open = resource.getResourceMethod().isAnnotationPresent(PermitAll.class)
+                || resource.getResourceClass().isAnnotationPresent(PermitAll.class);
+        if (!open) {
+            context.register(new Check());
+        }
+    }
+
+    @Priority(Priorities.AUTHENTICATION)
+    static final class Check implements ContainerRequestFilter {
+        @Override
+        public void filter(ContainerRequestContext request) {
+            String header = request.getHeaderString("Authorization");
+            if (header == null || !header.regionMatches(true, 0, "Basic ", 0, 6)) {
+                request.abortWith(challenge("credentials required"));
+                return;
+            }
+            String decoded;
+            try {
+                decoded = new String(Base64.getDecoder().decode(header.substring(6).trim()), StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                request.abortWith(challenge("malformed Basic credentials"));
+                return;
+            }
+            int colon = decoded.indexOf(':');
+            if (colon < 1) {
+                request.abortWith(challenge("malformed Basic credentials"));
+                return;
+            }
+            String user = decoded.substring(0, colon);
+            char[] password = decoded.substring(colon + 1).toCharArray();
+            Subject subject = login(user, password);
+            if (subject == null) {
+                request.abortWith(challenge("wrong user name or password"));
+                return;
+            }
+            Set<String> roles = subject.getPrincipals().stream()
+                    .filter(p -> p.getClass().getSimpleName().equals("RolePrincipal"))
+                    .map(Principal::getName).collect(Collectors.toSet());
+            if (roles.stream().noneMatch(ROLES::contains)) {
+                request.abortWith(Problem.of(403, "Forbidden", "user " + user + " has neither role admin nor agent").toResponse());
+                return;
+            }
+            boolean secure = request.getSecurityContext().isSecure();
+            request.setSecurityContext(new SecurityContext() {
+                public Principal getUserPrincipal() { return () -> user; }
+                public boolean isUserInRole(String role) { return roles.contains(role); }
+                public boolean isSecure() { return secure; }
+                public String getAuthenticationScheme() { return BASIC_AUTH; }
+            });
+        }
+
+        private static Subject login(String user, char[] password) {
+            Subject subject = new Subject();
+            // Karaf's JAAS modules are loaded through its boot classes on the system class path.
+            ClassLoader previous = Thread.currentThread().getContextClassLoader();
+            Thread.currentThread().setContextClassLoader(ClassLoader.getSystemClassLoader());
+            try {
+                LoginContext login = new LoginContext(REALM, subject, callbacks -> {
+                    for (var callback : callbacks) {
+                        if (callback instanceof NameCallback name) {
+                            name.setName(user);
+                        } else if (callback instanceof PasswordCallback pw) {
+                            pw.setPassword(password);
+                        } else {
+                            throw new UnsupportedCallbackException(callback);
+                        }
+                    }
+                });
+                login.login();
+                return subject;
+            } catch (LoginException e) {
+                return null;
+            } finally {
+                Thread.currentThread().setContextClassLoader(previous);
+            }
+        }
+
+        private static Response challenge(String why) {
+            return Response.fromResponse(Problem.of(401, "Unauthorized", why).toResponse())
+                    .header("WWW-Authenticate", "Basic realm=\"switchboard\", charset=\"UTF-8\"").build();
+        }
+    }
+}
