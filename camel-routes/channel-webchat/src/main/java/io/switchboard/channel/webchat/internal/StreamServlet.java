@@ -1,0 +1,73 @@
+package io.switchboard.channel.webchat.internal;
+
+import io.switchboard.api.CanonicalJson;
+import io.switchboard.rest.Problem;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import javax.servlet.AsyncContext;
+import javax.servlet.AsyncEvent;
+import javax.servlet.AsyncListener;
+import javax.servlet.http.HttpServlet;
+import javax.servlet.http.HttpServletRequest;
+import javax.servlet.http.HttpServletResponse;
+
+/**
+ * {@code GET /switchboard/api/webchat/stream?visitorId=…}: server-sent events (text/event-stream) with
+ * every agent reply to the visitor. Reconnects send {@code Last-Event-ID} and get only what they missed.
+ */
+final class StreamServlet extends HttpServlet {
+
+    private static final long serialVersionUID = 1L;
+
+    private final transient Streams streams;
+    private final transient CanonicalJson json;
+    private final long timeoutMillis;
+
+    StreamServlet(Streams streams, CanonicalJson json, long timeoutMillis) {
+        this.streams = streams;
+        this.json = json;
+        this.timeoutMillis = timeoutMillis;
+    }
+
+    @Override
+    protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        String visitorId = request.getParameter("visitorId");
+        if (visitorId == null || !visitorId.matches(Visitors.ID_PATTERN)) {
+            problem(response, 400, "Bad request", "visitorId must be 16-128 letters, digits, _ or -");
+            return;
+        }
+        long lastEventId = 0;
+        String last = request.getHeader("Last-Event-ID");
+        if (last == null) {
+            last = request.getParameter("lastEventId");
+        }
+        if (last != null && !last.isBlank()) {
+            if (!last.strip().matches("\\d{1,18}")) {
+                problem(response, 400, "Bad request", "Last-Event-ID must be an event id this stream sent");
+                return;
+            }
+            lastEventId = Long.parseLong(last.strip());
+        }
+        response.setStatus(200);
+        response.setContentType("text/event-stream;charset=UTF-8");
+        response.setHeader("Cache-Control", "no-cache");
+        response.setHeader("X-Accel-Buffering", "no");
+        response.flushBuffer();
+        AsyncContext async = request.startAsync();
+        async.setTimeout(timeoutMillis);
+        long from = lastEventId;
+        async.addListener(new AsyncListener() {
+            @Override public void onComplete(AsyncEvent e) { }
+            @Override public void onTimeout(AsyncEvent e) { e.getAsyncContext().complete(); }
+            @Override public void onError(AsyncEvent e) { e.getAsyncContext().complete(); }
+            @Override public void onStartAsync(AsyncEvent e) { }
+        });
+        streams.open(visitorId, async, from);
+    }
+
+    private void problem(HttpServletResponse response, int status, String title, String detail) throws IOException {
+        response.setStatus(status);
+        response.setContentType(Problem.MEDIA_TYPE + ";charset=UTF-8");
+        response.getOutputStream().write(json.toJson(Problem.of(status, title, detail)).getBytes(StandardCharsets.UTF_8));
+    }
+}

@@ -1,0 +1,92 @@
+package io.switchboard.channel.webchat.internal;
+
+import io.switchboard.api.BusAddress;
+import io.switchboard.api.CanonicalJson;
+import io.switchboard.bus.Bus;
+import io.switchboard.bus.BundleRoutes;
+import io.switchboard.bus.BusUnavailableException;
+import io.switchboard.rest.RestEndpoint;
+import io.switchboard.store.Store;
+import java.util.Dictionary;
+import java.util.Hashtable;
+import java.util.Map;
+import javax.servlet.Servlet;
+import org.apache.camel.CamelExecutionException;
+import org.apache.camel.ProducerTemplate;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.http.whiteboard.HttpWhiteboardConstants;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+/**
+ * The web-chat channel: the bundle's one DS component, owning its CamelContext, its HTTP endpoints
+ * and its tables. Configured by {@code etc/io.switchboard.channel.webchat.cfg}.
+ */
+@Component(immediate = true, configurationPid = "io.switchboard.channel.webchat")
+@Designate(ocd = WebchatChannel.Config.class)
+public class WebchatChannel {
+
+    @ObjectClassDefinition(name = "Switchboard web chat")
+    public @interface Config {
+        @AttributeDefinition(description = "Largest request body accepted, in bytes (larger: 413)")
+        int maxBodyBytes() default 16_384;
+
+        @AttributeDefinition(description = "Longest message text, in characters (longer: 413)")
+        int maxTextLength() default 4_000;
+
+        @AttributeDefinition(description = "Seconds between keep-alive comments on open streams")
+        int heartbeatSeconds() default 15;
+
+        @AttributeDefinition(description = "Minutes after which a stream is closed; the widget reconnects")
+        int streamTimeoutMinutes() default 30;
+    }
+
+    static final String CHANGELOG = "io/switchboard/channel/webchat/db/changelog.xml";
+
+    private final BundleRoutes routes;
+    private final Streams streams;
+    private final RestEndpoint endpoint;
+    private final ServiceRegistration<Servlet> stream;
+
+    @Activate
+    public WebchatChannel(BundleContext context, Config config, @Reference Bus bus, @Reference Store store)
+            throws Exception {
+        store.migrate(CHANGELOG, WebchatChannel.class.getClassLoader());
+        CanonicalJson json = new CanonicalJson();
+        streams = new Streams(store, config.heartbeatSeconds());
+        routes = BundleRoutes.start(context, "switchboard-webchat", bus, new WebchatRoutes(store, streams, json));
+        ProducerTemplate producer = routes.context().createProducerTemplate();
+        VisitorApi.Inbound inbound = message -> {
+            try {
+                producer.sendBodyAndHeaders(WebchatRoutes.INBOUND, json.toJson(message), Map.of(
+                        BusAddress.DUPLICATE_ID, message.deduplicationId(),
+                        BusAddress.GROUP_ID, message.conversationId(),
+                        BusAddress.PAYLOAD_TYPE, "Message"));
+            } catch (CamelExecutionException e) {
+                throw new BusUnavailableException("bus did not take the message: " + e.getCause(), e);
+            }
+        };
+        endpoint = RestEndpoint.publish(context, "/webchat", config.maxBodyBytes(), false,
+                new VisitorApi(store, inbound, config.maxTextLength()));
+        Dictionary<String, Object> props = new Hashtable<>();
+        props.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_SERVLET_PATTERN, RestEndpoint.ROOT + "/webchat/stream");
+        props.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_SERVLET_NAME, "switchboard-webchat-stream");
+        props.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_SERVLET_ASYNC_SUPPORTED, true);
+        stream = context.registerService(Servlet.class,
+                new StreamServlet(streams, json, config.streamTimeoutMinutes() * 60_000L), props);
+    }
+
+    @Deactivate
+    void deactivate() {
+        stream.unregister();
+        endpoint.close();
+        streams.close();
+        routes.close();
+    }
+}

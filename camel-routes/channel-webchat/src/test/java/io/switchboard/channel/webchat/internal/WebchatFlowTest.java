@@ -1,0 +1,152 @@
+package io.switchboard.channel.webchat.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.switchboard.api.BusAddress;
+import io.switchboard.api.CanonicalJson;
+import io.switchboard.api.ContentPart;
+import io.switchboard.api.Direction;
+import io.switchboard.api.Ids;
+import io.switchboard.api.Message;
+import io.switchboard.bus.BundleRoutes;
+import io.switchboard.bus.internal.ArtemisBus;
+import io.switchboard.rest.ProblemException;
+import io.switchboard.store.internal.JdbcStore;
+import io.switchboard.testkit.TestBroker;
+import io.switchboard.testkit.TestDatabase;
+import jakarta.jms.Connection;
+import jakarta.jms.MessageConsumer;
+import jakarta.jms.Session;
+import jakarta.jms.TextMessage;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.apache.camel.CamelContext;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class WebchatFlowTest {
+
+    TestBroker broker;
+    TestDatabase db;
+    ArtemisBus bus;
+    JdbcStore store;
+    CamelContext camel;
+    Streams streams;
+    VisitorApi api;
+    final CanonicalJson json = new CanonicalJson();
+
+    @BeforeEach
+    void start() throws Exception {
+        broker = TestBroker.start();
+        db = TestDatabase.h2();
+        bus = ArtemisBus.connect(broker.amqpUrl(), "test", "test");
+        store = new JdbcStore(db.dataSource());
+        store.migrate(WebchatChannel.CHANGELOG, getClass().getClassLoader());
+        streams = new Streams(store, 60);
+        camel = new DefaultCamelContext();
+        camel.addComponent("bus", BundleRoutes.busComponent(bus));
+        camel.addRoutes(new WebchatRoutes(store, streams, json));
+        camel.start();
+        var producer = camel.createProducerTemplate();
+        api = new VisitorApi(store, m -> producer.sendBodyAndHeaders(WebchatRoutes.INBOUND, json.toJson(m),
+                Map.of(BusAddress.DUPLICATE_ID, m.deduplicationId(), BusAddress.GROUP_ID, m.conversationId())), 20);
+    }
+
+    @AfterEach
+    void stop() {
+        camel.stop();
+        streams.close();
+        bus.deactivate();
+        broker.close();
+        db.close();
+    }
+
+    TextMessage take(long timeoutMs) throws Exception {
+        try (Connection c = bus.connectionFactory().createConnection();
+             Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+             MessageConsumer consumer = s.createConsumer(s.createQueue(BusAddress.INBOUND))) {
+            c.start();
+            return (TextMessage) consumer.receive(timeoutMs);
+        }
+    }
+
+    @Test
+    void aPostIsOnTheBusOnceWithItsIdsEvenWhenResent() throws Exception {
+        var first = (VisitorApi.Accepted) api.post(new VisitorApi.Incoming(null, "你好 👋", "m-1")).getEntity();
+        assertTrue(first.visitorId().matches(Visitors.ID_PATTERN));
+        var again = (VisitorApi.Accepted) api.post(new VisitorApi.Incoming(first.visitorId(), "你好 👋", "m-1")).getEntity();
+        assertEquals(first, again, "a resend must get the same ids");
+        var next = (VisitorApi.Accepted) api.post(new VisitorApi.Incoming(first.visitorId(), "second", "m-2")).getEntity();
+        assertEquals(first.conversationId(), next.conversationId());
+        assertNotEquals(first.messageId(), next.messageId());
+
+        TextMessage onBus = take(5000);
+        Message m = json.fromJson(onBus.getText(), Message.class);
+        assertEquals(first.messageId(), m.id());
+        assertEquals("你好 👋", m.text());
+        assertEquals(first.conversationId(), m.conversationId());
+        assertEquals(first.conversationId(), onBus.getStringProperty(BusAddress.GROUP_ID));
+        assertEquals("second", json.fromJson(take(5000).getText(), Message.class).text());
+        assertNull(take(300), "the resend reached the bus");
+
+        // another visitor using the same client id is another message
+        var other = (VisitorApi.Accepted) api.post(new VisitorApi.Incoming(null, "hi", "m-1")).getEntity();
+        assertNotEquals(first.messageId(), other.messageId());
+        assertNotEquals(first.conversationId(), other.conversationId());
+        assertNotNull(take(5000));
+    }
+
+    @Test
+    void badInputIsRefusedAndNothingReachesTheBus() throws Exception {
+        assertEquals(400, status(() -> api.post(new VisitorApi.Incoming(null, " ", null))));
+        assertEquals(400, status(() -> api.post(new VisitorApi.Incoming("short", "hi", null))));
+        assertEquals(400, status(() -> api.post(new VisitorApi.Incoming(null, "hi", "has spaces"))));
+        assertEquals(400, status(() -> api.post(null)));
+        assertEquals(413, status(() -> api.post(new VisitorApi.Incoming(null, "长".repeat(21), null))));
+        assertEquals(202, api.post(new VisitorApi.Incoming(null, "长".repeat(20), null)).getStatus());
+        assertNotNull(take(5000));
+        assertNull(take(300));
+    }
+
+    static int status(Runnable call) {
+        return assertThrows(ProblemException.class, call::run).getResponse().getStatus();
+    }
+
+    @Test
+    void repliesAreRecordedOnceInOrderForTheVisitor() throws Exception {
+        String visitor = Visitors.newVisitorId();
+        Message one = reply(visitor, "您好");
+        Message two = reply(visitor, "还在吗？");
+        var producer = camel.createProducerTemplate();
+        producer.sendBody("bus:queue:" + WebchatRoutes.OUTBOUND, json.toJson(one));
+        producer.sendBody("bus:queue:" + WebchatRoutes.OUTBOUND, json.toJson(two));
+        producer.sendBody("bus:queue:" + WebchatRoutes.OUTBOUND, json.toJson(one)); // a redelivery
+        long deadline = System.currentTimeMillis() + 10_000;
+        List<Deliveries.Delivery> seen = List.of();
+        while (System.currentTimeMillis() < deadline) {
+            seen = store.inTransaction(s -> Deliveries.after(s, visitor, 0, 10));
+            if (seen.size() >= 2) {
+                break;
+            }
+            Thread.sleep(50);
+        }
+        Thread.sleep(300);
+        seen = store.inTransaction(s -> Deliveries.after(s, visitor, 0, 10));
+        assertEquals(List.of("您好", "还在吗？"), seen.stream().map(d -> json.fromJson(d.body(), Message.class).text()).toList());
+        long firstSeq = seen.get(0).seq();
+        assertEquals(List.of(seen.get(1)), store.inTransaction(s -> Deliveries.after(s, visitor, firstSeq, 10)));
+    }
+
+    static Message reply(String visitor, String text) {
+        return new Message(Ids.newId(), null, Direction.OUTBOUND, Visitors.address(visitor), Ids.newId(), null, "agent",
+                Instant.now(), List.of(ContentPart.text(text)), Map.of());
+    }
+}
