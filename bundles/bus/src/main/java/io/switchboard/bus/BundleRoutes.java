@@ -6,6 +6,8 @@ import org.apache.camel.component.sjms.SjmsComponent;
 import org.apache.camel.karaf.core.OsgiDefaultCamelContext;
 import java.util.Dictionary;
 import java.util.Hashtable;
+import java.util.Map;
+import org.apache.camel.management.JmxManagementStrategyFactory;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceRegistration;
@@ -41,6 +43,10 @@ public final class BundleRoutes implements AutoCloseable {
         context.getCamelContextExtension().setName(name);
         context.addComponent("bus", busComponent(bus));
         try {
+            // Explicitly, because the factory is not found through a plugin's bundle class loader;
+            // JMX is how Hawtio and operators see every route.
+            JmxManagementStrategyFactory jmx = new JmxManagementStrategyFactory();
+            jmx.setupManagement(context, jmx.create(context, Map.of()), jmx.createLifecycle(context));
             for (RoutesBuilder r : routes) {
                 context.addRoutes(r);
             }
