@@ -1,0 +1,252 @@
+package io.switchboard.testkit;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The real Switchboard distribution as a child process: unpacked from its tar.gz into a directory of
+ * its own, every port moved to a free one (so it never meets a running server or the machine's own
+ * services), started with {@code bin/karaf server} and an admin password of the test's choosing.
+ * {@link #kill()} is a {@code kill -9} of the JVM; {@link #start()} again boots the same directory,
+ * journal and database included.
+ */
+public final class TestServer implements AutoCloseable {
+
+    public static final String ADMIN = "admin";
+
+    private final Path home;
+    private final String adminPassword;
+    private final int httpPort = TestBroker.freePort();
+    private final int busPort = TestBroker.freePort();
+    private final int sshPort = TestBroker.freePort();
+    private Process launcher;
+
+    private TestServer(Path home, String adminPassword) {
+        this.home = home;
+        this.adminPassword = adminPassword;
+    }
+
+    /**
+     * @param distribution the {@code switchboard-distro-*.tar.gz}
+     * @param workDir      where to unpack it (a fresh subdirectory is made)
+     */
+    public static TestServer unpack(Path distribution, Path workDir, String adminPassword) {
+        try {
+            Files.createDirectories(workDir);
+            Path target = Files.createTempDirectory(workDir, "server");
+            run(List.of("tar", "-xzf", distribution.toString(), "-C", target.toString(), "--strip-components=1"));
+            TestServer server = new TestServer(target, adminPassword);
+            server.movePorts();
+            return server;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The newest distribution tar.gz under {@code dir} (e.g. {@code karaf-distro/target}). */
+    public static Path findDistribution(Path dir) {
+        try (DirectoryStream<Path> found = Files.newDirectoryStream(dir, "switchboard-distro-*.tar.gz")) {
+            for (Path p : found) {
+                return p;
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        throw new IllegalStateException("no switchboard-distro-*.tar.gz in " + dir + ": build karaf-distro first");
+    }
+
+    private void movePorts() throws IOException {
+        replace("etc/org.ops4j.pax.web.cfg", "org.osgi.service.http.port\\s*=\\s*\\d+", "org.osgi.service.http.port = " + httpPort);
+        replace("etc/artemis.xml", ":61616", ":" + busPort);
+        replace("etc/io.switchboard.bus.cfg", ":61616", ":" + busPort);
+        replace("etc/org.apache.karaf.shell.cfg", "sshPort\\s*=\\s*\\d+", "sshPort = " + sshPort);
+        replace("etc/org.apache.karaf.management.cfg", "rmiRegistryPort\\s*=\\s*\\d+", "rmiRegistryPort = " + TestBroker.freePort());
+        replace("etc/org.apache.karaf.management.cfg", "rmiServerPort\\s*=\\s*\\d+", "rmiServerPort = " + TestBroker.freePort());
+    }
+
+    private void replace(String file, String regex, String replacement) throws IOException {
+        Path path = home.resolve(file);
+        String text = Files.readString(path, StandardCharsets.UTF_8);
+        String changed = text.replaceAll(regex, replacement);
+        if (changed.equals(text)) {
+            throw new IllegalStateException(file + " has no " + regex + " to move");
+        }
+        Files.writeString(path, changed, StandardCharsets.UTF_8);
+    }
+
+    /** Boots the server and returns once {@code /switchboard/api/health} answers UP. */
+    public TestServer start() {
+        return start(Duration.ofSeconds(120));
+    }
+
+    public TestServer start(Duration timeout) {
+        try {
+            ProcessBuilder pb = new ProcessBuilder(home.resolve("bin/karaf").toString(), "server")
+                    .directory(home.toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(home.resolve("console.out").toFile()));
+            pb.environment().put("SB_ADMIN_PASSWORD", adminPassword);
+            launcher = pb.start();
+            awaitHealthy(timeout);
+            return this;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void awaitHealthy(Duration timeout) {
+        HttpClient http = HttpClient.newHttpClient();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String last = "no answer";
+        while (System.nanoTime() < deadline) {
+            if (!launcher.isAlive()) {
+                throw new IllegalStateException("server exited with " + launcher.exitValue() + "; see " + home.resolve("console.out"));
+            }
+            try {
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(url("/switchboard/api/health"))
+                        .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+                last = r.statusCode() + " " + r.body();
+                if (r.statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                last = e.toString();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+            sleep(250);
+        }
+        throw new IllegalStateException("server not healthy within " + timeout + ": " + last);
+    }
+
+    /** The server's JVM (a child of the launcher script). */
+    public Optional<ProcessHandle> jvm() {
+        if (launcher == null) {
+            return Optional.empty();
+        }
+        return launcher.toHandle().descendants().filter(p -> p.info().command().map(c -> c.endsWith("java")).orElse(false))
+                .findFirst();
+    }
+
+    /** {@code kill -9}: no shutdown hook runs, nothing is flushed. */
+    public void kill() {
+        jvm().ifPresent(ProcessHandle::destroyForcibly);
+        launcher.destroyForcibly();
+        waitGone();
+    }
+
+    /** A normal stop (SIGTERM to the JVM; Karaf shuts down its bundles). */
+    public void stop() {
+        if (launcher == null) {
+            return;
+        }
+        jvm().ifPresent(ProcessHandle::destroy);
+        waitGone();
+    }
+
+    private void waitGone() {
+        try {
+            if (!launcher.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+                jvm().ifPresent(ProcessHandle::destroyForcibly);
+                launcher.destroyForcibly().waitFor();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        launcher = null;
+    }
+
+    public URI url(String path) {
+        return URI.create("http://127.0.0.1:" + httpPort + path);
+    }
+
+    public String basicAuth() {
+        return "Basic " + Base64.getEncoder().encodeToString((ADMIN + ":" + adminPassword).getBytes(StandardCharsets.UTF_8));
+    }
+
+    public String adminPassword() {
+        return adminPassword;
+    }
+
+    public int httpPort() {
+        return httpPort;
+    }
+
+    public int sshPort() {
+        return sshPort;
+    }
+
+    /** AMQP URL of the embedded broker. */
+    public String busUrl() {
+        return "amqp://127.0.0.1:" + busPort;
+    }
+
+    public Path home() {
+        return home;
+    }
+
+    /** The server's log so far ({@code data/log/karaf.log}). */
+    public String log() {
+        try {
+            return Files.readString(home.resolve("data/log/karaf.log"), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    /** Runs Karaf shell commands through {@code bin/client} in batch mode and returns what they print. */
+    public String shell(String commands) {
+        try {
+            Process p = new ProcessBuilder(home.resolve("bin/client").toString(), "-a", String.valueOf(sshPort), "-u", ADMIN,
+                    "-p", adminPassword, "-b").directory(home.toFile()).redirectErrorStream(true).start();
+            p.getOutputStream().write((commands + "\n").getBytes(StandardCharsets.UTF_8));
+            p.getOutputStream().close();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            p.waitFor();
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    private static void run(List<String> command) throws IOException {
+        try {
+            Process p = new ProcessBuilder(command).inheritIO().start();
+            if (p.waitFor() != 0) {
+                throw new IOException(String.join(" ", command) + " failed with " + p.exitValue());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
