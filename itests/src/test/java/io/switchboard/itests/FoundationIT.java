@@ -1,0 +1,259 @@
+package io.switchboard.itests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.switchboard.testkit.TestServer;
+import jakarta.jms.Connection;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.Session;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.apache.qpid.jms.JmsConnectionFactory;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/** Issue 2's acceptance, against the distribution exactly as built. */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class FoundationIT {
+
+    static final String PASSWORD = "It-" + UUID.randomUUID();
+    static TestServer server;
+    static Http http;
+
+    @BeforeAll
+    static void boot() {
+        server = TestServer.unpack(TestServer.findDistribution(Path.of(System.getProperty("switchboard.distro.dir"))),
+                Path.of(System.getProperty("switchboard.itest.dir")), PASSWORD).start();
+        http = new Http(server);
+    }
+
+    @AfterAll
+    static void shutDown() {
+        if (server != null) {
+            server.stop();
+        }
+    }
+
+    static String visitor() {
+        return "it-" + UUID.randomUUID().toString().replace("-", "");
+    }
+
+    static String webchat(String visitorId, String text, String clientMessageId) {
+        return "{\"visitorId\":\"" + visitorId + "\",\"text\":\"" + text + "\""
+                + (clientMessageId != null ? ",\"clientMessageId\":\"" + clientMessageId + "\"" : "") + "}";
+    }
+
+    static <T> T await(String what, Supplier<T> probe) {
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (System.currentTimeMillis() < deadline) {
+            T value = probe.get();
+            if (value != null) {
+                return value;
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        throw new AssertionError("timed out waiting for " + what);
+    }
+
+    static List<String> texts(String conversationId) {
+        Http.Reply r = http.asAdmin("/switchboard/api/conversations/" + conversationId + "/messages");
+        if (r.status() == 404) {
+            return List.of();
+        }
+        assertEquals(200, r.status(), r.body());
+        List<String> texts = new ArrayList<>();
+        for (JsonValue v : r.array()) {
+            texts.add(v.asJsonObject().getJsonArray("parts").getJsonObject(0).getString("text"));
+        }
+        return texts;
+    }
+
+    @Test
+    @Order(1)
+    void bootsCleanAndAnswersHealthAnonymously() {
+        Http.Reply health = http.get("/switchboard/api/health", null);
+        assertEquals(200, health.status(), health.body());
+        JsonObject h = health.json();
+        assertEquals("UP", h.getString("status"));
+        assertEquals("UP", h.getString("bus"));
+        assertEquals("UP", h.getString("database"));
+        assertEquals("Started", h.getJsonObject("routes").getString("switchboard-webchat/webchat-inbound"));
+        assertEquals("Started", h.getJsonObject("routes").getString("switchboard-conversation/conversation-inbound"));
+
+        String bundles = server.shell("bundle:list -t 0 --no-format");
+        assertTrue(bundles.contains("Active"), bundles);
+        for (String bad : List.of("Failure", "Waiting", "GracePeriod", "Resolved  ", "Installed")) {
+            assertFalse(bundles.lines().anyMatch(l -> l.contains(bad)), "bundle not active: " + bundles);
+        }
+        assertFalse(server.log().lines().anyMatch(l -> l.contains("| ERROR |")), () -> "ERROR in log:\n" + server.log());
+
+        String status = server.shell("switchboard:status");
+        assertTrue(status.lines().anyMatch(l -> l.startsWith("switchboard") && l.endsWith("UP")), status);
+    }
+
+    @Test
+    @Order(2)
+    void aVisitorsMessageReachesTheAgentAndTheReplyReachesTheVisitorsStream() throws Exception {
+        String visitorId = visitor();
+        BlockingQueue<String> stream = http.stream(visitorId);
+        String text = "你好！我的包裹还没到 📦🙏";
+        Http.Reply accepted = http.postJson("/switchboard/api/webchat/messages", webchat(visitorId, text, "c-1"), false);
+        assertEquals(202, accepted.status(), accepted.body());
+        String conversationId = accepted.json().getString("conversationId");
+        assertNotNull(accepted.json().getString("messageId"));
+
+        assertEquals(List.of(text), await("message in the agent's view", () -> {
+            List<String> t = texts(conversationId);
+            return t.isEmpty() ? null : t;
+        }));
+        Http.Reply open = http.asAdmin("/switchboard/api/conversations?state=open");
+        assertTrue(open.array().stream().anyMatch(c -> c.asJsonObject().getString("id").equals(conversationId)), open.body());
+
+        String answer = "您好，我马上帮您查询 🚚";
+        Http.Reply reply = http.postJson("/switchboard/api/conversations/" + conversationId + "/replies",
+                "{\"text\":\"" + answer + "\"}", true);
+        assertEquals(201, reply.status(), reply.body());
+        String event = stream.poll(30, TimeUnit.SECONDS);
+        assertNotNull(event, "no event on the visitor's stream");
+        assertTrue(event.contains(answer), event);
+        assertTrue(event.contains("\"agentId\":\"admin\""), event);
+    }
+
+    @Test
+    @Order(3)
+    void theSameClientMessageIdTwiceIsOneMessage() {
+        String visitorId = visitor();
+        Http.Reply first = http.postJson("/switchboard/api/webchat/messages", webchat(visitorId, "once", "dup-1"), false);
+        Http.Reply second = http.postJson("/switchboard/api/webchat/messages", webchat(visitorId, "once", "dup-1"), false);
+        assertEquals(202, first.status());
+        assertEquals(202, second.status());
+        assertEquals(first.json().getString("messageId"), second.json().getString("messageId"));
+        String conversationId = first.json().getString("conversationId");
+        http.postJson("/switchboard/api/webchat/messages", webchat(visitorId, "marker", "dup-2"), false);
+        assertEquals(List.of("once", "marker"), await("both messages", () -> {
+            List<String> t = texts(conversationId);
+            return t.contains("marker") ? t : null;
+        }));
+    }
+
+    @Test
+    @Order(4)
+    void badInputIsAProblemAndNothingGoesOnTheBus() {
+        long before = inboundMessagesAdded();
+        Http.Reply malformed = http.postJson("/switchboard/api/webchat/messages", "{\"visitorId\": \"abc", false);
+        assertEquals(400, malformed.status(), malformed.body());
+        assertTrue(malformed.contentType().startsWith("application/problem+json"), malformed.contentType());
+        assertEquals(400, malformed.json().getInt("status"));
+
+        Http.Reply huge = http.postJson("/switchboard/api/webchat/messages",
+                webchat(visitor(), "x".repeat(20_000), null), false);
+        assertEquals(413, huge.status(), huge.body());
+        assertTrue(huge.contentType().startsWith("application/problem+json"));
+        assertEquals(before, inboundMessagesAdded(), "a refused request reached sb.inbound");
+
+        Http.Reply anonymous = http.get("/switchboard/api/conversations", null);
+        assertEquals(401, anonymous.status());
+        Http.Reply wrong = http.get("/switchboard/api/conversations",
+                "Basic " + Base64.getEncoder().encodeToString("admin:wrong".getBytes(StandardCharsets.UTF_8)));
+        assertEquals(401, wrong.status());
+        assertEquals(404, http.asAdmin("/switchboard/api/conversations/nope/messages").status());
+    }
+
+    /** What Artemis counts as added to sb.inbound, read through Jolokia (which needs the login too). */
+    static long inboundMessagesAdded() {
+        String mbean = "org.apache.activemq.artemis:broker=*,component=addresses,address=%22sb.inbound%22,"
+                + "subcomponent=queues,routing-type=%22anycast%22,queue=%22sb.inbound%22";
+        Http.Reply r = http.asAdmin("/hawtio/jolokia/read/" + mbean + "/MessagesAdded");
+        assertEquals(200, r.status(), r.body());
+        JsonObject value = r.json().getJsonObject("value");
+        return value.values().stream().mapToLong(v -> v.asJsonObject().getJsonNumber("MessagesAdded").longValue()).sum();
+    }
+
+    @Test
+    @Order(5)
+    void aMessageThatFailsIsDeadLetteredWithItsReasonAndCanBeReplayed() throws Exception {
+        JmsConnectionFactory factory = new JmsConnectionFactory(TestServer.ADMIN, PASSWORD, server.busUrl());
+        try (Connection c = factory.createConnection(); Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+             MessageProducer p = s.createProducer(s.createQueue("sb.inbound"))) {
+            p.send(s.createTextMessage("{\"direction\":\"INBOUND\", not json"));
+        }
+        JsonObject dead = await("dead letter", () -> {
+            Http.Reply r = http.asAdmin("/switchboard/api/dead-letters/DLQ.sb.inbound");
+            return r.status() == 200 && !r.array().isEmpty() ? r.array().getJsonObject(0) : null;
+        });
+        assertEquals("sb.inbound", dead.getString("origin"));
+        assertTrue(dead.getString("reason").contains("IllegalArgumentException"), dead.toString());
+        assertEquals("{\"direction\":\"INBOUND\", not json", dead.getString("body"));
+
+        long before = inboundMessagesAdded();
+        Http.Reply replay = http.postJson("/switchboard/api/dead-letters/DLQ.sb.inbound/replay", "{}", true);
+        assertEquals(200, replay.status(), replay.body());
+        assertEquals(1, replay.json().getInt("replayed"));
+        assertEquals(before + 1, inboundMessagesAdded(), "the replay did not go back to sb.inbound");
+        // still poison, so it comes back with its reason: moved, never lost
+        await("dead letter again", () -> {
+            Http.Reply r = http.asAdmin("/switchboard/api/dead-letters/DLQ.sb.inbound");
+            return r.array().size() == 1 ? r : null;
+        });
+    }
+
+    @Test
+    @Order(6)
+    void hawtioIsBehindTheLoginAndListsTheWebchatRoutes() {
+        Http.Reply page = http.get("/hawtio/", null);
+        assertEquals(200, page.status());
+        assertTrue(page.body().toLowerCase().contains("hawtio"));
+        int anonymous = http.get("/hawtio/jolokia/version", null).status();
+        assertTrue(anonymous == 401 || anonymous == 403, "Jolokia answered without a login: " + anonymous);
+        Http.Reply routes = http.asAdmin("/hawtio/jolokia/search/org.apache.camel:type=routes,*");
+        assertEquals(200, routes.status(), routes.body());
+        assertTrue(routes.body().contains("webchat-inbound") && routes.body().contains("webchat-outbound"), routes.body());
+    }
+
+    @Test
+    @Order(7)
+    void aMessageAcceptedJustBeforeAKillMinus9IsThereExactlyOnceAfterRestart() {
+        String visitorId = visitor();
+        List<String> sent = new ArrayList<>();
+        String conversationId = null;
+        for (int i = 0; i < 20; i++) {
+            Http.Reply r = http.postJson("/switchboard/api/webchat/messages", webchat(visitorId, "m" + i, "k" + i), false);
+            assertEquals(202, r.status(), r.body());
+            conversationId = r.json().getString("conversationId");
+            sent.add("m" + i);
+        }
+        server.kill();
+        server.start();
+        String id = conversationId;
+        List<String> stored = await("all messages after restart", () -> {
+            List<String> t = texts(id);
+            return t.size() >= sent.size() ? t : null;
+        });
+        try {
+            Thread.sleep(1000);
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+        assertEquals(sent, texts(id), "lost or doubled across kill -9: " + stored);
+    }
+}
