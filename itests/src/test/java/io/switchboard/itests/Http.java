@@ -18,7 +18,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 /** The calls the tests make, as a widget, an agent's script and an operator would. */
 final class Http {
 
-    record Reply(int status, String contentType, String body) {
+    record Reply(int status, String contentType, String body, String location) {
         JsonObject json() {
             return (JsonObject) parse();
         }
@@ -66,7 +66,8 @@ final class Http {
     private Reply send(HttpRequest request) {
         try {
             HttpResponse<String> r = client.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-            return new Reply(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), r.body());
+            return new Reply(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), r.body(),
+                    r.headers().firstValue("Location").orElse(""));
         } catch (IOException e) {
             throw new IllegalStateException(request.uri() + ": " + e, e);
         } catch (InterruptedException e) {

@@ -61,12 +61,14 @@ public final class DeadLetterQueue {
     }
 
     /**
-     * Moves every message now in the queue back to its origin, one transaction per message, so a
-     * crash mid-way neither loses nor doubles one.
+     * Moves the messages now in the queue back to their origin, one transaction per message, so a
+     * crash mid-way neither loses nor doubles one. Only as many as were there when it began: one
+     * that fails again comes back behind them and waits for the next replay.
      *
      * @return how many were replayed
      */
     public int replay() {
+        int waiting = browse(Integer.MAX_VALUE).size();
         int moved = 0;
         try (Connection c = bus.connectionFactory().createConnection();
              Session s = c.createSession(true, Session.SESSION_TRANSACTED);
@@ -74,7 +76,7 @@ public final class DeadLetterQueue {
              MessageProducer producer = s.createProducer(null)) {
             c.start();
             jakarta.jms.Message m;
-            while ((m = consumer.receive(500)) != null) {
+            while (moved < waiting && (m = consumer.receive(2000)) != null) {
                 Queue origin = s.createQueue(origin(m));
                 TextMessage copy = s.createTextMessage(m instanceof TextMessage t ? t.getText() : null);
                 for (Map.Entry<String, Object> p : ownProperties(m).entrySet()) {
