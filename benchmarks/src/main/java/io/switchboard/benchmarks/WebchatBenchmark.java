@@ -59,6 +59,8 @@ public final class WebchatBenchmark {
             server.jvm().flatMap(p -> p.info().totalCpuDuration()).ifPresent(cpu ->
                     System.out.printf("server JVM CPU time: %.1f s%n", cpu.toMillis() / 1000.0));
         }
+        // the HTTP client's and JMS listeners' threads are not daemons; exec:java would wait on them
+        System.exit(0);
     }
 
     record Result(double rate, double p50, double p99) {

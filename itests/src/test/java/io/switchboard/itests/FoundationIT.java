@@ -138,6 +138,11 @@ class FoundationIT {
         assertNotNull(event, "no event on the visitor's stream");
         assertTrue(event.contains(answer), event);
         assertTrue(event.contains("\"agentId\":\"admin\""), event);
+
+        // a widget that opens its stream later (or reconnects) still gets what was sent
+        String replayed = http.stream(visitorId).poll(30, TimeUnit.SECONDS);
+        assertNotNull(replayed, "a late stream did not get the earlier reply");
+        assertTrue(replayed.contains(answer), replayed);
     }
 
     @Test
