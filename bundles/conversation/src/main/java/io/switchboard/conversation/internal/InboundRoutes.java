@@ -42,7 +42,7 @@ final class InboundRoutes extends RouteBuilder {
     @Override
     public void configure() {
         errorHandler(DeadLetters.forAddress(BusAddress.INBOUND));
-        from("bus:queue:" + BusAddress.INBOUND + "?transacted=true&asyncStartListener=true&concurrentConsumers=2")
+        from("bus:queue:" + BusAddress.INBOUND + "?transacted=true&asyncStartListener=true&concurrentConsumers=8")
                 .routeId(ROUTE_ID)
                 .process(this::receive);
     }
