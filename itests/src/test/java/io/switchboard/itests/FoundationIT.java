@@ -100,6 +100,11 @@ class FoundationIT {
         assertEquals("Started", h.getJsonObject("routes").getString("switchboard-webchat/webchat-inbound"));
         assertEquals("Started", h.getJsonObject("routes").getString("switchboard-conversation/conversation-inbound"));
 
+        Http.Reply openApi = http.get("/switchboard/api/openapi.json", null);
+        assertEquals(200, openApi.status());
+        assertEquals("3.0.3", openApi.json().getString("openapi"));
+        assertTrue(openApi.json().getJsonObject("paths").containsKey("/conversations/{id}/replies"));
+
         String bundles = server.shell("bundle:list -t 0 --no-format");
         assertTrue(bundles.lines().filter(l -> l.contains("Active")).count() > 150, bundles);
         // every bundle is Active except fragments, which are Resolved with their hosts
