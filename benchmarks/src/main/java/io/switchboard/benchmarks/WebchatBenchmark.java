@@ -41,7 +41,8 @@ public final class WebchatBenchmark {
         String password = "bench-" + UUID.randomUUID();
         try (TestServer server = TestServer.unpack(
                 TestServer.findDistribution(Path.of(System.getProperty("switchboard.distro.dir"))),
-                Path.of(System.getProperty("switchboard.bench.dir")), password)) {
+                Path.of(System.getProperty("switchboard.bench.dir")), password)
+                .requireRoutes("switchboard-conversation/conversation-inbound", "switchboard-webchat/webchat-inbound")) {
             long boot = System.nanoTime();
             server.start();
             System.out.printf("server healthy after %.1f s (bin/karaf to /health UP)%n", (System.nanoTime() - boot) / 1e9);

@@ -39,7 +39,10 @@ class FoundationIT {
     @BeforeAll
     static void boot() {
         server = TestServer.unpack(TestServer.findDistribution(Path.of(System.getProperty("switchboard.distro.dir"))),
-                Path.of(System.getProperty("switchboard.itest.dir")), PASSWORD).start();
+                Path.of(System.getProperty("switchboard.itest.dir")), PASSWORD)
+                .requireRoutes("switchboard-conversation/conversation-inbound", "switchboard-webchat/webchat-inbound",
+                        "switchboard-webchat/webchat-outbound")
+                .start();
         http = new Http(server);
     }
 

@@ -32,6 +32,7 @@ public final class TestServer implements AutoCloseable {
     private final int busPort = TestBroker.freePort();
     private final int sshPort = TestBroker.freePort();
     private Process launcher;
+    private List<String> requiredRoutes = List.of();
 
     private TestServer(Path home, String adminPassword) {
         this.home = home;
@@ -86,7 +87,16 @@ public final class TestServer implements AutoCloseable {
         Files.writeString(path, changed, StandardCharsets.UTF_8);
     }
 
-    /** Boots the server and returns once {@code /switchboard/api/health} answers UP. */
+    /**
+     * Routes ({@code context/routeId}) that must be started before the server counts as up: health
+     * only knows the bundles that have activated so far.
+     */
+    public TestServer requireRoutes(String... routes) {
+        this.requiredRoutes = List.of(routes);
+        return this;
+    }
+
+    /** Boots the server and returns once {@code /switchboard/api/health} answers UP with the required routes. */
     public TestServer start() {
         return start(Duration.ofSeconds(120));
     }
@@ -118,7 +128,7 @@ public final class TestServer implements AutoCloseable {
                 HttpResponse<String> r = http.send(HttpRequest.newBuilder(url("/switchboard/api/health"))
                         .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
                 last = r.statusCode() + " " + r.body();
-                if (r.statusCode() == 200) {
+                if (r.statusCode() == 200 && requiredRoutes.stream().allMatch(route -> r.body().contains("\"" + route + "\":\"Started\""))) {
                     return;
                 }
             } catch (IOException e) {

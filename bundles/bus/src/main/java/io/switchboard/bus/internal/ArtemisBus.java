@@ -12,6 +12,8 @@ import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
 import java.util.Map;
 import org.apache.qpid.jms.JmsConnectionFactory;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
 import org.messaginghub.pooled.jms.JmsPoolConnectionFactory;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -22,10 +24,14 @@ import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 /**
- * The bus over AMQP 1.0 to the Artemis broker embedded in the same Karaf. The broker may start after
- * this component, so nothing here connects eagerly; the pool connects on first use and reconnects.
+ * The bus over AMQP 1.0 to the Artemis broker embedded in the same Karaf.
+ *
+ * <p>The broker starts in the same boot and may not listen yet when this activates. A route whose
+ * listener fails its first connection never retries (camel-sjms logs and ignores it), so the
+ * {@link Bus} service is registered only once the broker has answered; everything that needs the
+ * bus waits for the service instead of racing the broker.
  */
-@Component(service = Bus.class, configurationPid = "io.switchboard.bus", configurationPolicy = ConfigurationPolicy.REQUIRE)
+@Component(configurationPid = "io.switchboard.bus", configurationPolicy = ConfigurationPolicy.REQUIRE)
 @Designate(ocd = ArtemisBus.Config.class)
 public class ArtemisBus implements Bus {
 
@@ -44,6 +50,9 @@ public class ArtemisBus implements Bus {
     }
 
     private JmsPoolConnectionFactory pool;
+    private volatile boolean closed;
+    private Thread waiter;
+    private ServiceRegistration<Bus> registration;
 
     /** A bus outside the container: tests and the benchmark use this. Close it with {@link #deactivate()}. */
     public static ArtemisBus connect(String url, String user, String password) {
@@ -53,8 +62,31 @@ public class ArtemisBus implements Bus {
     }
 
     @Activate
-    void activate(Config config) {
+    void activate(BundleContext context, Config config) {
         open(config.url(), config.user(), config.password(), config.maxConnections());
+        waiter = new Thread(() -> registerWhenReachable(context), "switchboard-bus-wait");
+        waiter.setDaemon(true);
+        waiter.start();
+    }
+
+    private void registerWhenReachable(BundleContext context) {
+        long pause = 200;
+        while (!closed) {
+            if (isReachable()) {
+                synchronized (this) {
+                    if (!closed) {
+                        registration = context.registerService(Bus.class, this, null);
+                    }
+                }
+                return;
+            }
+            try {
+                Thread.sleep(pause);
+            } catch (InterruptedException e) {
+                return;
+            }
+            pause = Math.min(pause * 2, 2000);
+        }
     }
 
     private void open(String url, String user, String password, int maxConnections) {
@@ -71,6 +103,16 @@ public class ArtemisBus implements Bus {
 
     @Deactivate
     public void deactivate() {
+        synchronized (this) {
+            closed = true;
+            if (registration != null) {
+                registration.unregister();
+                registration = null;
+            }
+        }
+        if (waiter != null) {
+            waiter.interrupt();
+        }
         pool.stop();
     }
 
