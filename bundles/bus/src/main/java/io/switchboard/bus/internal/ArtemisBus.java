@@ -10,6 +10,10 @@ import jakarta.jms.JMSException;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
 import java.util.Map;
 import org.apache.qpid.jms.JmsConnectionFactory;
 import org.osgi.framework.BundleContext;
@@ -64,15 +68,17 @@ public class ArtemisBus implements Bus {
     @Activate
     void activate(BundleContext context, Config config) {
         open(config.url(), config.user(), config.password(), config.maxConnections());
-        waiter = new Thread(() -> registerWhenReachable(context), "switchboard-bus-wait");
+        URI broker = URI.create(config.url());
+        waiter = new Thread(() -> registerWhenReachable(context, broker), "switchboard-bus-wait");
         waiter.setDaemon(true);
         waiter.start();
     }
 
-    private void registerWhenReachable(BundleContext context) {
+    private void registerWhenReachable(BundleContext context, URI broker) {
         long pause = 200;
         while (!closed) {
-            if (isReachable()) {
+            // a bare TCP probe first: Qpid logs every refused connection as an ERROR
+            if (listening(broker) && isReachable()) {
                 synchronized (this) {
                     if (!closed) {
                         registration = context.registerService(Bus.class, this, null);
@@ -99,6 +105,15 @@ public class ArtemisBus implements Bus {
         pool.setMaxConnections(Math.max(1, maxConnections));
         pool.setConnectionCheckInterval(10_000);
         pool.setUseAnonymousProducers(true);
+    }
+
+    private static boolean listening(URI broker) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(broker.getHost(), broker.getPort() > 0 ? broker.getPort() : 5672), 1000);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     @Deactivate
