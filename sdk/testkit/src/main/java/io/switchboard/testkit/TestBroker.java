@@ -110,6 +110,17 @@ public final class TestBroker implements AutoCloseable {
         }
     }
 
+    /** Takes one message off {@code queue}, or null if none comes within {@code timeoutMs}. */
+    public static jakarta.jms.TextMessage receive(jakarta.jms.ConnectionFactory factory, String queue, long timeoutMs)
+            throws jakarta.jms.JMSException {
+        try (jakarta.jms.Connection c = factory.createConnection();
+             jakarta.jms.Session s = c.createSession(false, jakarta.jms.Session.AUTO_ACKNOWLEDGE);
+             jakarta.jms.MessageConsumer consumer = s.createConsumer(s.createQueue(queue))) {
+            c.start();
+            return (jakarta.jms.TextMessage) consumer.receive(timeoutMs);
+        }
+    }
+
     public static int freePort() {
         try (ServerSocket socket = new ServerSocket(0)) {
             socket.setReuseAddress(true);

@@ -14,9 +14,6 @@ import io.switchboard.bus.BusUnavailableException;
 import io.switchboard.bus.DeadLetterQueue;
 import io.switchboard.bus.DeadLetters;
 import io.switchboard.testkit.TestBroker;
-import jakarta.jms.Connection;
-import jakarta.jms.MessageConsumer;
-import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
 import java.util.Map;
 import org.apache.camel.CamelContext;
@@ -48,12 +45,7 @@ class ArtemisBusTest {
     }
 
     static TextMessage receive(Bus bus, String queue, long timeoutMs) throws Exception {
-        try (Connection c = bus.connectionFactory().createConnection();
-             Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
-             MessageConsumer consumer = s.createConsumer(s.createQueue(queue))) {
-            c.start();
-            return (TextMessage) consumer.receive(timeoutMs);
-        }
+        return TestBroker.receive(bus.connectionFactory(), queue, timeoutMs);
     }
 
     @Test

@@ -19,9 +19,6 @@ import io.switchboard.bus.internal.ArtemisBus;
 import io.switchboard.store.internal.JdbcStore;
 import io.switchboard.testkit.TestBroker;
 import io.switchboard.testkit.TestDatabase;
-import jakarta.jms.Connection;
-import jakarta.jms.MessageConsumer;
-import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -99,12 +96,7 @@ class ConversationFlowTest {
     }
 
     TextMessage receive(String queue, long timeoutMs) throws Exception {
-        try (Connection c = bus.connectionFactory().createConnection();
-             Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
-             MessageConsumer consumer = s.createConsumer(s.createQueue(queue))) {
-            c.start();
-            return (TextMessage) consumer.receive(timeoutMs);
-        }
+        return TestBroker.receive(bus.connectionFactory(), queue, timeoutMs);
     }
 
     @Test

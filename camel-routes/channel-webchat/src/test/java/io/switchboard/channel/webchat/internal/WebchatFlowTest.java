@@ -19,9 +19,6 @@ import io.switchboard.rest.ProblemException;
 import io.switchboard.store.internal.JdbcStore;
 import io.switchboard.testkit.TestBroker;
 import io.switchboard.testkit.TestDatabase;
-import jakarta.jms.Connection;
-import jakarta.jms.MessageConsumer;
-import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
 import java.time.Instant;
 import java.util.List;
@@ -70,12 +67,7 @@ class WebchatFlowTest {
     }
 
     TextMessage take(long timeoutMs) throws Exception {
-        try (Connection c = bus.connectionFactory().createConnection();
-             Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
-             MessageConsumer consumer = s.createConsumer(s.createQueue(BusAddress.INBOUND))) {
-            c.start();
-            return (TextMessage) consumer.receive(timeoutMs);
-        }
+        return TestBroker.receive(bus.connectionFactory(), BusAddress.INBOUND, timeoutMs);
     }
 
     @Test
