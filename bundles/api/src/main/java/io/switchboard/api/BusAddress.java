@@ -12,6 +12,8 @@ public final class BusAddress {
     public static final String EVENTS = "sb.events";
     /** Events raised by business systems. */
     public static final String BUSINESS_EVENTS = "sb.business-events";
+    /** Customers' messages while their conversation is with the bot (anycast, grouped by conversation). */
+    public static final String BOT = "sb.bot";
     /** Prefix Artemis puts before an address to name its dead-letter queue. */
     public static final String DEAD_LETTER_PREFIX = "DLQ.";
 

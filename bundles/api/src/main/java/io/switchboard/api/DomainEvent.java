@@ -11,6 +11,23 @@ public record DomainEvent(String id, String type, Instant time, String conversat
     public static final String CONVERSATION_CONTINUED = "conversation.continued";
     public static final String MESSAGE_RECEIVED = "message.received";
     public static final String MESSAGE_SENT = "message.sent";
+    /** Handed to the human queue; data: skills, reason. */
+    public static final String CONVERSATION_QUEUED = "conversation.queued";
+    /** data: agentId, reason. */
+    public static final String CONVERSATION_ASSIGNED = "conversation.assigned";
+    /** An agent answered; the conversation waits for the customer. */
+    public static final String CONVERSATION_WAITING = "conversation.waiting";
+    public static final String CONVERSATION_CLOSED = "conversation.closed";
+    public static final String CONVERSATION_REOPENED = "conversation.reopened";
+    /** data: fromAgentId, toAgentId or skills. */
+    public static final String CONVERSATION_TRANSFERRED = "conversation.transferred";
+    /** data: sourceId, targetId, mergeId. */
+    public static final String CUSTOMER_MERGED = "customer.merged";
+    public static final String CUSTOMER_UNMERGED = "customer.unmerged";
+    /** An address was linked to a customer; data: channel, address, verified. */
+    public static final String CUSTOMER_LINKED = "customer.linked";
+    /** data: agentId, presence. */
+    public static final String AGENT_PRESENCE = "agent.presence";
 
     public DomainEvent {
         ChannelAddress.requireText(type, "type");

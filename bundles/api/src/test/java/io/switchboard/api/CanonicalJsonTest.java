@@ -41,7 +41,7 @@ class CanonicalJsonTest {
                 List.of(new ChannelAddress("sms", "+8613800138000")), "wechat");
         assertEquals(c, JSON.fromJson(JSON.toJson(c), Customer.class));
         Conversation conv = new Conversation("conv-1", "cust-1", new ChannelAddress("webchat", "v"),
-                ConversationState.QUEUED, List.of("luggage"), 5, null, Instant.EPOCH, Instant.EPOCH, null, null);
+                ConversationState.QUEUED, List.of("luggage"), 5, null, Instant.EPOCH, Instant.EPOCH, Instant.EPOCH, null, null);
         assertEquals(conv, JSON.fromJson(JSON.toJson(conv), Conversation.class));
     }
 

@@ -1,29 +1,79 @@
 package io.switchboard.conversation;
 
+import io.switchboard.api.ChannelAddress;
 import io.switchboard.api.Conversation;
+import io.switchboard.api.ConversationState;
 import io.switchboard.api.Message;
 import java.util.List;
+import org.osgi.annotation.versioning.ProviderType;
 
 /**
- * The agents' side of conversations, as an OSGi service.
+ * The agents' side of conversations, as an OSGi service: the queue, the lifecycle (bot, queued,
+ * assigned, waiting for the customer, closed) and replies. Every step is a compare-and-set in the
+ * store, lands on the customer's timeline and is published on {@code sb.events}.
  *
  * <p>Failures are the JDK's own exceptions so every front end maps them alike:
  * {@link java.util.NoSuchElementException} (no such conversation), {@link IllegalStateException}
- * (closed), {@link IllegalArgumentException} (bad input); {@code BusUnavailableException} and
- * {@code StoreException} mean the platform could not do it now and the caller may retry.
+ * (not in a state that allows it: closed, taken by someone else), {@link IllegalArgumentException}
+ * (bad input); {@code BusUnavailableException} and {@code StoreException} mean the platform could
+ * not do it now and the caller may retry.
  */
+@ProviderType
 public interface AgentDesk {
 
+    /** The agent name replies of the bot carry. */
+    String BOT = "bot";
+
+    Conversation conversation(String conversationId);
+
     List<Conversation> conversations(boolean openOnly, int limit);
+
+    /** QUEUED ones come in routing order (priority, then longest waiting). */
+    List<Conversation> inState(ConversationState state, int limit);
+
+    /** What the agent carries now (ASSIGNED or WAITING). */
+    List<Conversation> assignedTo(String agentId);
 
     /** The conversation's messages, oldest first. */
     List<Message> timeline(String conversationId, int limit);
 
     /**
-     * Stores the reply and hands it to the conversation's channel on {@code sb.outbound.<channel>}.
+     * Stores the reply and hands it to the channel of {@code via} (one of the customer's addresses;
+     * null: where the customer last wrote from) on {@code sb.outbound.<channel>}. An agent's reply
+     * moves an ASSIGNED conversation to WAITING; the bot's leaves it with the bot.
      *
      * @param replyId the caller's idempotency key (becomes the message id); retrying with the same
      *                key after a failure never sends the reply twice. Null makes a new one.
      */
-    Message reply(String conversationId, String agentId, String text, String replyId);
+    Message reply(String conversationId, String agentId, String text, String replyId, ChannelAddress via);
+
+    default Message reply(String conversationId, String agentId, String text, String replyId) {
+        return reply(conversationId, agentId, text, replyId, null);
+    }
+
+    /**
+     * From the bot to the human queue, needing {@code skills} ({@code name} or {@code name:level}).
+     * The transcript stays with the conversation; {@code reason} goes on the timeline. A conversation
+     * already queued or with an agent is left as it is.
+     */
+    Conversation handOff(String conversationId, List<String> skills, String reason);
+
+    /**
+     * Routing's decision: QUEUED to ASSIGNED to {@code agentId}.
+     *
+     * @return false if the conversation was no longer queued (someone else took it)
+     */
+    boolean assign(String conversationId, String agentId, String reason);
+
+    /** The agent takes a queued conversation, or confirms one routed to them. */
+    Conversation accept(String conversationId, String agentId);
+
+    /** To another agent directly. */
+    Conversation transferToAgent(String conversationId, String fromAgentId, String toAgentId);
+
+    /** Back to the queue for agents with {@code skills}. */
+    Conversation transferToSkills(String conversationId, String fromAgentId, List<String> skills);
+
+    /** Closes it; the customer writing again reopens it. */
+    Conversation close(String conversationId, String agentId);
 }

@@ -17,6 +17,7 @@ import org.apache.cxf.jaxrs.servlet.CXFNonSpringJaxrsServlet;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.http.whiteboard.HttpWhiteboardConstants;
+import org.osgi.util.tracker.ServiceTracker;
 
 /**
  * JAX-RS resources of one bundle, served by CXF under a path of Karaf's HTTP server.
@@ -35,9 +36,11 @@ public final class RestEndpoint implements AutoCloseable {
     public static final int DEFAULT_MAX_BODY_BYTES = 1 << 20;
 
     private final ServiceRegistration<Servlet> registration;
+    private final ServiceTracker<Sessions, Sessions> sessions;
 
-    private RestEndpoint(ServiceRegistration<Servlet> registration) {
+    private RestEndpoint(ServiceRegistration<Servlet> registration, ServiceTracker<Sessions, Sessions> sessions) {
         this.registration = registration;
+        this.sessions = sessions;
     }
 
     /**
@@ -51,7 +54,10 @@ public final class RestEndpoint implements AutoCloseable {
         CanonicalJson json = new CanonicalJson();
         singletons.add(new JsonBody(json, maxBodyBytes));
         singletons.add(new ProblemMapper());
-        singletons.add(new RealmLogin());
+        // tokens are checked by whichever Sessions service is registered at the time of the request
+        ServiceTracker<Sessions, Sessions> sessions = new ServiceTracker<>(context, Sessions.class, null);
+        sessions.open();
+        singletons.add(new RealmLogin(() -> java.util.Optional.ofNullable(sessions.getService())));
         Application application = new Application() {
             @Override
             public Set<Object> getSingletons() {
@@ -62,13 +68,18 @@ public final class RestEndpoint implements AutoCloseable {
         props.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_SERVLET_PATTERN, ROOT + path + "/*");
         props.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_SERVLET_NAME, "switchboard-api" + path.replace('/', '-'));
         props.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_SERVLET_ASYNC_SUPPORTED, async);
-        return new RestEndpoint(context.registerService(Servlet.class, new Endpoint(application), props));
+        return new RestEndpoint(context.registerService(Servlet.class, new Endpoint(application), props), sessions);
     }
 
     @Override
     public void close() {
         try {
             registration.unregister();
+        } catch (IllegalStateException alreadyGone) {
+            // the bundle stopped first
+        }
+        try {
+            sessions.close();
         } catch (IllegalStateException alreadyGone) {
             // the bundle stopped first
         }

@@ -5,6 +5,7 @@ import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
 
+@org.osgi.annotation.versioning.ProviderType
 public interface Messages {
 
     /**

@@ -3,6 +3,7 @@ package io.switchboard.store;
 import java.sql.SQLException;
 
 /** The platform database, registered as an OSGi service once its schema is migrated. */
+@org.osgi.annotation.versioning.ProviderType
 public interface Store {
 
     /**

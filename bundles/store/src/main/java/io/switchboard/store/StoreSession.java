@@ -3,6 +3,7 @@ package io.switchboard.store;
 import java.sql.Connection;
 
 /** What one transaction sees. Valid only inside {@link Store#inTransaction}. */
+@org.osgi.annotation.versioning.ProviderType
 public interface StoreSession {
 
     Customers customers();
@@ -10,6 +11,10 @@ public interface StoreSession {
     Conversations conversations();
 
     Messages messages();
+
+    Timeline timeline();
+
+    Agents agents();
 
     /** The transaction's connection, for a plugin's own tables; never commit or close it. */
     Connection connection();

@@ -4,33 +4,56 @@ import io.switchboard.api.CanonicalJson;
 import io.switchboard.bus.Bus;
 import io.switchboard.bus.BundleRoutes;
 import io.switchboard.conversation.AgentDesk;
+import io.switchboard.conversation.CustomerDirectory;
 import io.switchboard.store.Store;
+import java.time.Duration;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 /**
  * The bundle's one DS component: it owns the bundle's CamelContext (the inbound route) and offers
- * {@link AgentDesk} while the route runs.
+ * {@link AgentDesk} and {@link CustomerDirectory} while the route runs. Configured by
+ * {@code etc/io.switchboard.conversation.cfg}.
  */
-@Component(immediate = true)
+@Component(immediate = true, configurationPid = "io.switchboard.conversation")
+@Designate(ocd = ConversationService.Config.class)
 public class ConversationService {
+
+    @ObjectClassDefinition(name = "Switchboard conversations")
+    public @interface Config {
+        @AttributeDefinition(description = "New and reopened conversations start with the bot (false: straight to the queue)")
+        boolean botEnabled() default true;
+
+        @AttributeDefinition(description = "Minutes within which a customer writing on another channel continues"
+                + " their open conversation (0: never)")
+        int continueWithinMinutes() default 30;
+    }
 
     private final BundleRoutes routes;
     private final ServiceRegistration<AgentDesk> desk;
+    private final ServiceRegistration<CustomerDirectory> directory;
 
     @Activate
-    public ConversationService(BundleContext context, @Reference Bus bus, @Reference Store store) throws Exception {
+    public ConversationService(BundleContext context, Config config, @Reference Bus bus, @Reference Store store)
+            throws Exception {
         CanonicalJson json = new CanonicalJson();
-        routes = BundleRoutes.start(context, "switchboard-conversation", bus, new InboundRoutes(store, bus, json));
+        InboundRoutes.Policy policy = new InboundRoutes.Policy(config.botEnabled(),
+                Duration.ofMinutes(Math.max(0, config.continueWithinMinutes())));
+        routes = BundleRoutes.start(context, "switchboard-conversation", bus, new InboundRoutes(store, bus, json, policy));
         desk = context.registerService(AgentDesk.class, new Desk(store, bus, json), null);
+        directory = context.registerService(CustomerDirectory.class, new Directory(store, bus, json), null);
     }
 
     @Deactivate
     void deactivate() {
+        directory.unregister();
         desk.unregister();
         routes.close();
     }

@@ -2,26 +2,34 @@ package io.switchboard.conversation.internal;
 
 import io.switchboard.api.BusAddress;
 import io.switchboard.api.CanonicalJson;
+import io.switchboard.api.ChannelAddress;
 import io.switchboard.api.ContentPart;
 import io.switchboard.api.Conversation;
 import io.switchboard.api.ConversationState;
+import io.switchboard.api.Customer;
 import io.switchboard.api.Direction;
 import io.switchboard.api.DomainEvent;
 import io.switchboard.api.Ids;
 import io.switchboard.api.Message;
+import io.switchboard.api.QueuedConversation;
 import io.switchboard.bus.Bus;
 import io.switchboard.conversation.AgentDesk;
 import io.switchboard.store.Store;
+import io.switchboard.store.StoreSession;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.Set;
 
 /** {@link AgentDesk} over the store and the bus. */
 final class Desk implements AgentDesk {
 
     static final int MAX_REPLY_LENGTH = 10_000;
+    private static final Set<ConversationState> WITH_AGENT = EnumSet.of(ConversationState.ASSIGNED, ConversationState.WAITING);
 
     private final Store store;
     private final Bus bus;
@@ -34,20 +42,35 @@ final class Desk implements AgentDesk {
     }
 
     @Override
+    public Conversation conversation(String conversationId) {
+        return store.inTransaction(s -> find(s, conversationId));
+    }
+
+    @Override
     public List<Conversation> conversations(boolean openOnly, int limit) {
         return store.inTransaction(s -> s.conversations().list(openOnly, clamp(limit)));
     }
 
     @Override
+    public List<Conversation> inState(ConversationState state, int limit) {
+        return store.inTransaction(s -> s.conversations().inState(state, clamp(limit)));
+    }
+
+    @Override
+    public List<Conversation> assignedTo(String agentId) {
+        return store.inTransaction(s -> s.conversations().assignedTo(agentId));
+    }
+
+    @Override
     public List<Message> timeline(String conversationId, int limit) {
         return store.inTransaction(s -> {
-            s.conversations().byId(conversationId).orElseThrow(() -> notFound(conversationId));
+            find(s, conversationId);
             return s.messages().inConversation(conversationId, clamp(limit));
         });
     }
 
     @Override
-    public Message reply(String conversationId, String agentId, String text, String replyId) {
+    public Message reply(String conversationId, String agentId, String text, String replyId, ChannelAddress via) {
         if (text == null || text.isBlank()) {
             throw new IllegalArgumentException("text is required");
         }
@@ -57,20 +80,36 @@ final class Desk implements AgentDesk {
         if (replyId != null && !replyId.matches("[A-Za-z0-9._:-]{1,40}")) {
             throw new IllegalArgumentException("replyId must be 1-40 letters, digits or . _ : -");
         }
-        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        boolean bot = BOT.equals(agentId);
+        Instant now = now();
+        Steps steps = new Steps();
         Message reply = store.inTransaction(s -> {
-            Conversation c = s.conversations().byId(conversationId).orElseThrow(() -> notFound(conversationId));
+            Conversation c = find(s, conversationId);
             if (c.state() == ConversationState.CLOSED) {
                 throw new IllegalStateException("conversation " + conversationId + " is closed");
             }
-            Message m = new Message(replyId != null ? replyId : Ids.newId(), null, Direction.OUTBOUND, c.address(),
+            ChannelAddress to = via == null ? c.address() : via;
+            if (via != null && !via.equals(c.address())) {
+                Customer customer = s.customers().byId(c.customerId()).orElseThrow();
+                if (!customer.addresses().contains(via)) {
+                    throw new IllegalArgumentException(via + " is not an address of customer " + customer.id());
+                }
+            }
+            Message m = new Message(replyId != null ? replyId : Ids.newId(), null, Direction.OUTBOUND, to,
                     c.id(), c.customerId(), agentId, now, List.of(ContentPart.text(text)), Map.of());
             if (!s.messages().insert(m)) {
                 // a retry of a reply already stored: send what was stored, not the retry's text
                 return s.messages().byId(m.id()).filter(old -> c.id().equals(old.conversationId()))
                         .orElseThrow(() -> new IllegalArgumentException("replyId " + m.id() + " is already used"));
             }
-            s.conversations().touch(c.id(), now, true);
+            s.conversations().touch(c.id(), now, !bot);
+            if (!bot && c.state() == ConversationState.ASSIGNED
+                    && s.conversations().transition(c.id(), ConversationState.ASSIGNED, ConversationState.WAITING, agentId, null, now)) {
+                steps.event(new DomainEvent("waiting:" + m.id(), DomainEvent.CONVERSATION_WAITING, now, c.id(),
+                        c.customerId(), Map.of("agentId", agentId == null ? "" : agentId)));
+            }
+            steps.event(new DomainEvent("sent:" + m.id(), DomainEvent.MESSAGE_SENT, now, c.id(), c.customerId(),
+                    Map.of("messageId", m.id(), "agentId", agentId == null ? "" : agentId, "channel", to.channel())));
             return m;
         });
         // after the commit; if the broker fails now the agent gets an error and retries with the same
@@ -79,18 +118,174 @@ final class Desk implements AgentDesk {
                 BusAddress.DUPLICATE_ID, "reply:" + reply.id(),
                 BusAddress.GROUP_ID, reply.conversationId(),
                 BusAddress.PAYLOAD_TYPE, "Message"));
-        DomainEvent sent = new DomainEvent("sent:" + reply.id(), DomainEvent.MESSAGE_SENT, now, reply.conversationId(),
-                reply.customerId(), Map.of("messageId", reply.id(), "agentId", agentId == null ? "" : agentId));
-        bus.publish(BusAddress.EVENTS, json.toJson(sent), Map.of(BusAddress.DUPLICATE_ID, sent.id(),
-                BusAddress.PAYLOAD_TYPE, "DomainEvent"));
+        steps.publish(bus, json);
         return reply;
+    }
+
+    @Override
+    public Conversation handOff(String conversationId, List<String> skills, String reason) {
+        List<String> wanted = skills == null ? List.of() : List.copyOf(skills);
+        QueuedConversation.parseSkills(wanted);
+        return change(conversationId, (s, c, now, steps) -> {
+            if (c.state() == ConversationState.CLOSED) {
+                throw new IllegalStateException("conversation " + conversationId + " is closed");
+            }
+            if (c.state() != ConversationState.BOT) {
+                return false;
+            }
+            if (!s.conversations().transition(c.id(), ConversationState.BOT, ConversationState.QUEUED, null, wanted, now)) {
+                throw new IllegalStateException("conversation " + conversationId + " changed meanwhile; try again");
+            }
+            steps.step(s, c, DomainEvent.CONVERSATION_QUEUED, now, null,
+                    "Handed to a human" + (reason == null || reason.isBlank() ? "" : ": " + reason),
+                    Map.of("skills", String.join(",", wanted), "reason", reason == null ? "" : reason));
+            return true;
+        });
+    }
+
+    @Override
+    public boolean assign(String conversationId, String agentId, String reason) {
+        requireAgent(agentId);
+        boolean[] done = {false};
+        change(conversationId, (s, c, now, steps) -> {
+            if (c.state() != ConversationState.QUEUED
+                    || !s.conversations().transition(c.id(), ConversationState.QUEUED, ConversationState.ASSIGNED, agentId, null, now)) {
+                return false;
+            }
+            assigned(s, c, agentId, reason, now, steps);
+            done[0] = true;
+            return true;
+        });
+        return done[0];
+    }
+
+    private static void assigned(StoreSession s, Conversation c, String agentId, String reason, Instant now, Steps steps)
+            throws SQLException {
+        s.agents().assigned(agentId, now);
+        steps.step(s, c, DomainEvent.CONVERSATION_ASSIGNED, now, agentId,
+                "Assigned to " + agentId + (reason == null || reason.isBlank() ? "" : " (" + reason + ")"),
+                Map.of("agentId", agentId, "reason", reason == null ? "" : reason));
+    }
+
+    @Override
+    public Conversation accept(String conversationId, String agentId) {
+        requireAgent(agentId);
+        return change(conversationId, (s, c, now, steps) -> {
+            if (WITH_AGENT.contains(c.state())) {
+                if (agentId.equals(c.assignedAgentId())) {
+                    return false;
+                }
+                throw new IllegalStateException("conversation " + conversationId + " is with " + c.assignedAgentId());
+            }
+            if (c.state() == ConversationState.CLOSED) {
+                throw new IllegalStateException("conversation " + conversationId + " is closed");
+            }
+            // an agent may also take a conversation from the bot
+            if (!s.conversations().transition(c.id(), c.state(), ConversationState.ASSIGNED, agentId, null, now)) {
+                throw new IllegalStateException("conversation " + conversationId + " was just taken by someone else");
+            }
+            assigned(s, c, agentId, "accepted", now, steps);
+            return true;
+        });
+    }
+
+    @Override
+    public Conversation transferToAgent(String conversationId, String fromAgentId, String toAgentId) {
+        requireAgent(toAgentId);
+        return change(conversationId, (s, c, now, steps) -> {
+            requireOpen(c);
+            if (s.agents().byId(toAgentId).isEmpty()) {
+                throw new IllegalArgumentException("no agent " + toAgentId);
+            }
+            if (!s.conversations().transition(c.id(), c.state(), ConversationState.ASSIGNED, toAgentId, null, now)) {
+                throw new IllegalStateException("conversation " + conversationId + " changed meanwhile; try again");
+            }
+            s.agents().assigned(toAgentId, now);
+            steps.step(s, c, DomainEvent.CONVERSATION_TRANSFERRED, now, fromAgentId,
+                    "Transferred from " + fromAgentId + " to " + toAgentId,
+                    Map.of("fromAgentId", nz(fromAgentId), "toAgentId", toAgentId, "agentId", toAgentId));
+            return true;
+        });
+    }
+
+    @Override
+    public Conversation transferToSkills(String conversationId, String fromAgentId, List<String> skills) {
+        if (skills == null || skills.isEmpty()) {
+            throw new IllegalArgumentException("skills are required");
+        }
+        QueuedConversation.parseSkills(skills);
+        return change(conversationId, (s, c, now, steps) -> {
+            requireOpen(c);
+            if (!s.conversations().transition(c.id(), c.state(), ConversationState.QUEUED, null, skills, now)) {
+                throw new IllegalStateException("conversation " + conversationId + " changed meanwhile; try again");
+            }
+            steps.step(s, c, DomainEvent.CONVERSATION_TRANSFERRED, now, fromAgentId,
+                    "Transferred by " + fromAgentId + " to the queue for " + String.join(", ", skills),
+                    Map.of("fromAgentId", nz(fromAgentId), "skills", String.join(",", skills)));
+            return true;
+        });
+    }
+
+    @Override
+    public Conversation close(String conversationId, String agentId) {
+        return change(conversationId, (s, c, now, steps) -> {
+            if (c.state() == ConversationState.CLOSED) {
+                return false;
+            }
+            if (!s.conversations().transition(c.id(), c.state(), ConversationState.CLOSED, null, null, now)) {
+                throw new IllegalStateException("conversation " + conversationId + " changed meanwhile; try again");
+            }
+            steps.step(s, c, DomainEvent.CONVERSATION_CLOSED, now, agentId, "Closed by " + agentId,
+                    Map.of("agentId", nz(agentId)));
+            return true;
+        });
+    }
+
+    @FunctionalInterface
+    private interface Change {
+        /** @return whether it changed anything (false: the conversation was already as wanted) */
+        boolean apply(StoreSession s, Conversation c, Instant now, Steps steps) throws SQLException;
+    }
+
+    /** Runs one lifecycle step in a transaction, then publishes its events; returns the result. */
+    private Conversation change(String conversationId, Change change) {
+        Instant now = now();
+        Steps steps = new Steps();
+        Conversation result = store.inTransaction(s -> {
+            Conversation c = find(s, conversationId);
+            change.apply(s, c, now, steps);
+            return find(s, conversationId);
+        });
+        steps.publish(bus, json);
+        return result;
+    }
+
+    private static Conversation find(StoreSession s, String conversationId) throws SQLException {
+        return s.conversations().byId(conversationId)
+                .orElseThrow(() -> new NoSuchElementException("no conversation " + conversationId));
+    }
+
+    private static void requireOpen(Conversation c) {
+        if (c.state() == ConversationState.CLOSED) {
+            throw new IllegalStateException("conversation " + c.id() + " is closed");
+        }
+    }
+
+    private static void requireAgent(String agentId) {
+        if (agentId == null || agentId.isBlank()) {
+            throw new IllegalArgumentException("an agent is required");
+        }
+    }
+
+    private static String nz(String value) {
+        return value == null ? "" : value;
+    }
+
+    static Instant now() {
+        return Instant.now().truncatedTo(ChronoUnit.MICROS);
     }
 
     private static int clamp(int limit) {
         return Math.max(1, Math.min(limit, 1000));
-    }
-
-    private static NoSuchElementException notFound(String id) {
-        return new NoSuchElementException("no conversation " + id);
     }
 }

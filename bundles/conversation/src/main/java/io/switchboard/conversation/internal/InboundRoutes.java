@@ -12,9 +12,13 @@ import io.switchboard.api.Message;
 import io.switchboard.bus.Bus;
 import io.switchboard.bus.DeadLetters;
 import io.switchboard.store.Store;
+import io.switchboard.store.StoreSession;
+import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 
@@ -23,20 +27,27 @@ import org.apache.camel.builder.RouteBuilder;
  *
  * <p>Consumption is transacted: the broker forgets a message only after the database has it (or the
  * dead-letter queue does). A redelivery after a crash finds the message already stored by its
- * channel message id and only republishes the event, which the broker dedupes by its id.
+ * channel message id and only repeats what follows the commit (the events and the hand-over to the
+ * bot), which the broker dedupes by their ids.
  */
 final class InboundRoutes extends RouteBuilder {
 
     static final String ROUTE_ID = "conversation-inbound";
 
+    /** How a conversation is continued, opened and reopened; from the component's configuration. */
+    record Policy(boolean botEnabled, Duration continueWithin) {
+    }
+
     private final Store store;
     private final Bus bus;
     private final CanonicalJson json;
+    private final Policy policy;
 
-    InboundRoutes(Store store, Bus bus, CanonicalJson json) {
+    InboundRoutes(Store store, Bus bus, CanonicalJson json, Policy policy) {
         this.store = store;
         this.bus = bus;
         this.json = json;
+        this.policy = policy;
     }
 
     @Override
@@ -47,58 +58,103 @@ final class InboundRoutes extends RouteBuilder {
                 .process(this::receive);
     }
 
+    private record Outcome(Message stored, boolean withBot) {
+    }
+
     void receive(Exchange exchange) throws org.apache.camel.InvalidPayloadException {
         Message message = json.fromJson(exchange.getMessage().getMandatoryBody(String.class), Message.class);
         if (message.direction() != Direction.INBOUND) {
             throw new IllegalArgumentException("sb.inbound takes INBOUND messages, got " + message.direction());
         }
-        List<DomainEvent> events = store.inTransaction(s -> {
+        Steps steps = new Steps();
+        Outcome outcome = store.inTransaction(s -> {
+            Instant now = Desk.now();
             Customer customer = s.customers().forAddress(message.address(), message.headers().get("displayName"));
-            Conversation conversation = findOrOpen(s, message, customer);
-            boolean opened = conversation.updatedAt() == null;
-            if (opened) {
-                conversation = new Conversation(conversation.id(), customer.id(), message.address(),
-                        ConversationState.QUEUED, List.of(), customer.tier() == Customer.Tier.VIP ? 10 : 0, null,
-                        message.time(), message.time(), null, null);
-                s.conversations().create(conversation);
-            } else if (conversation.state() == ConversationState.CLOSED) {
-                s.conversations().changeState(conversation.id(), ConversationState.QUEUED, message.time());
-            }
-            Message stored = message.withConversation(conversation.id(), customer.id());
+            List<String> group = s.customers().group(customer.id());
+            Conversation conversation = findOrOpen(s, message, customer, group, now, steps);
+            conversation = reactivate(s, conversation, message, now, steps);
+            Message stored = message.withConversation(conversation.id(), conversation.customerId());
             if (s.messages().insert(stored)) {
                 s.conversations().touch(conversation.id(), message.time(), false);
             }
-            DomainEvent received = new DomainEvent("received:" + message.deduplicationId(), DomainEvent.MESSAGE_RECEIVED,
-                    Instant.now(), conversation.id(), customer.id(),
-                    Map.of("messageId", message.id(), "channel", message.address().channel()));
-            return opened
-                    ? List.of(new DomainEvent("opened:" + conversation.id(), DomainEvent.CONVERSATION_OPENED, Instant.now(),
-                            conversation.id(), customer.id(), Map.of("channel", message.address().channel())), received)
-                    : List.of(received);
+            steps.event(new DomainEvent("received:" + message.deduplicationId(), DomainEvent.MESSAGE_RECEIVED,
+                    now, conversation.id(), conversation.customerId(),
+                    Map.of("messageId", message.id(), "channel", message.address().channel())));
+            return new Outcome(stored, conversation.state() == ConversationState.BOT);
         });
-        for (DomainEvent event : events) {
-            bus.publish(BusAddress.EVENTS, json.toJson(event), Map.of(BusAddress.DUPLICATE_ID, event.id(),
-                    BusAddress.PAYLOAD_TYPE, "DomainEvent"));
+        if (outcome.withBot()) {
+            Message m = outcome.stored();
+            bus.send(BusAddress.BOT, json.toJson(m), Map.of(BusAddress.DUPLICATE_ID, "bot:" + m.deduplicationId(),
+                    BusAddress.GROUP_ID, m.conversationId(), BusAddress.PAYLOAD_TYPE, "Message"));
         }
+        steps.publish(bus, json);
     }
 
     /**
-     * The channel may name the conversation (web chat tells the visitor its id in the 202): that
-     * one is kept, created if new. Otherwise the open conversation on the address continues.
-     * A conversation not yet in the database comes back with a null {@code updatedAt}.
+     * The channel may name the conversation (web chat tells the visitor its id in the 202): that one
+     * is kept, created if new. Otherwise the open conversation on the address continues; failing
+     * that, the customer's newest open conversation on another channel if it moved within the
+     * window (they wrote on WeChat, then called); failing that, a new one.
      */
-    private static Conversation findOrOpen(io.switchboard.store.StoreSession s, Message message, Customer customer)
-            throws java.sql.SQLException {
+    private Conversation findOrOpen(StoreSession s, Message message, Customer customer, List<String> group,
+                                    Instant now, Steps steps) throws SQLException {
         String wanted = message.conversationId();
-        var existing = wanted != null ? s.conversations().byId(wanted) : s.conversations().openOn(message.address());
-        if (existing.isPresent()) {
-            Conversation c = existing.get();
-            if (!c.customerId().equals(customer.id())) {
-                throw new IllegalArgumentException("conversation " + c.id() + " belongs to another customer");
+        Optional<Conversation> existing;
+        if (wanted != null) {
+            existing = s.conversations().byId(wanted);
+            if (existing.isPresent() && !group.contains(existing.get().customerId())) {
+                throw new IllegalArgumentException("conversation " + wanted + " belongs to another customer");
             }
-            return c;
+        } else {
+            // after an un-merge, a conversation begun while merged stays with the survivor
+            existing = s.conversations().openOn(message.address()).filter(c -> group.contains(c.customerId()));
+            if (existing.isEmpty() && !policy.continueWithin().isZero()) {
+                existing = s.conversations().ofCustomers(group, true, 1).stream()
+                        .filter(c -> c.updatedAt().isAfter(now.minus(policy.continueWithin())))
+                        .findFirst();
+                if (existing.isPresent()) {
+                    Conversation c = existing.get();
+                    steps.step(s, c, DomainEvent.CONVERSATION_CONTINUED, now, null,
+                            "The customer continued on " + message.address().channel(),
+                            Map.of("from", c.address().toString(), "to", message.address().toString()));
+                }
+            }
         }
-        return new Conversation(wanted != null ? wanted : Ids.newId(), customer.id(), message.address(),
-                ConversationState.QUEUED, List.of(), 0, null, message.time(), null, null, null);
+        if (existing.isPresent()) {
+            return existing.get();
+        }
+        ConversationState state = policy.botEnabled() ? ConversationState.BOT : ConversationState.QUEUED;
+        Conversation opened = new Conversation(wanted != null ? wanted : Ids.newId(), customer.id(), message.address(),
+                state, List.of(), customer.tier() == Customer.Tier.VIP ? 10 : 0, null, message.time(), message.time(),
+                state == ConversationState.QUEUED ? now : null, null, null);
+        s.conversations().create(opened);
+        steps.step(s, opened, DomainEvent.CONVERSATION_OPENED, now, null,
+                "Opened on " + message.address().channel() + (state == ConversationState.BOT ? " with the bot" : ""),
+                Map.of("channel", message.address().channel(), "state", state.name()));
+        return opened;
+    }
+
+    /**
+     * The customer's message moves the conversation: a closed one reopens, one waiting for the
+     * customer goes back to its agent, and replies follow the customer to the channel they used.
+     */
+    private Conversation reactivate(StoreSession s, Conversation c, Message message, Instant now, Steps steps)
+            throws SQLException {
+        boolean changed = false;
+        if (!c.address().equals(message.address())) {
+            s.conversations().moveTo(c.id(), message.address(), now);
+            changed = true;
+        }
+        if (c.state() == ConversationState.CLOSED) {
+            ConversationState to = policy.botEnabled() ? ConversationState.BOT : ConversationState.QUEUED;
+            if (s.conversations().transition(c.id(), ConversationState.CLOSED, to, null, null, now)) {
+                steps.step(s, c, DomainEvent.CONVERSATION_REOPENED, now, null, "Reopened by the customer",
+                        Map.of("state", to.name()));
+                changed = true;
+            }
+        } else if (c.state() == ConversationState.WAITING) {
+            changed |= s.conversations().transition(c.id(), ConversationState.WAITING, ConversationState.ASSIGNED, null, null, now);
+        }
+        return changed ? s.conversations().byId(c.id()).orElseThrow() : c;
     }
 }

@@ -51,7 +51,7 @@ class ConversationFlowTest {
         store = new JdbcStore(db.dataSource());
         camel = new DefaultCamelContext();
         camel.addComponent("bus", BundleRoutes.busComponent(bus));
-        camel.addRoutes(new InboundRoutes(store, bus, json));
+        camel.addRoutes(new InboundRoutes(store, bus, json, new InboundRoutes.Policy(false, java.time.Duration.ofMinutes(30))));
         camel.start();
         desk = new Desk(store, bus, json);
     }

@@ -1,6 +1,8 @@
 package io.switchboard.rest.internal;
 
+import io.switchboard.api.ChannelAddress;
 import io.switchboard.api.Conversation;
+import io.switchboard.api.ConversationState;
 import io.switchboard.api.Message;
 import io.switchboard.bus.DeadLetterQueue;
 import io.switchboard.conversation.AgentDesk;
@@ -26,8 +28,15 @@ import javax.ws.rs.core.UriInfo;
 @Produces(MediaType.APPLICATION_JSON)
 public final class AgentApi {
 
-    /** What an agent posts to reply. {@code replyId} makes a retry safe. */
-    public record Reply(String text, String replyId) {
+    /**
+     * What an agent posts to reply. {@code replyId} makes a retry safe; {@code channel} and
+     * {@code address} pick another of the customer's addresses than the one they last wrote from.
+     */
+    public record Reply(String text, String replyId, String channel, String address) {
+    }
+
+    /** A transfer names an agent or the skills to queue for. */
+    public record Transfer(String toAgentId, List<String> skills) {
     }
 
     private final AgentDesk desk;
@@ -41,11 +50,32 @@ public final class AgentApi {
     @GET
     @Path("conversations")
     public List<Conversation> conversations(@QueryParam("state") @DefaultValue("open") String state,
-                                            @QueryParam("limit") @DefaultValue("100") int limit) {
-        if (!state.equals("open") && !state.equals("all")) {
-            throw new IllegalArgumentException("state must be open or all");
+                                            @QueryParam("mine") @DefaultValue("false") boolean mine,
+                                            @QueryParam("limit") @DefaultValue("100") int limit,
+                                            @Context SecurityContext security) {
+        if (mine) {
+            return desk.assignedTo(security.getUserPrincipal().getName());
         }
-        return desk.conversations(state.equals("open"), limit);
+        switch (state) {
+            case "open":
+                return desk.conversations(true, limit);
+            case "all":
+                return desk.conversations(false, limit);
+            default:
+                ConversationState wanted;
+                try {
+                    wanted = ConversationState.valueOf(state);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("state must be open, all, BOT, QUEUED, ASSIGNED, WAITING or CLOSED");
+                }
+                return desk.inState(wanted, limit);
+        }
+    }
+
+    @GET
+    @Path("conversations/{id}")
+    public Conversation conversation(@PathParam("id") String id) {
+        return desk.conversation(id);
     }
 
     @GET
@@ -62,9 +92,38 @@ public final class AgentApi {
         if (reply == null) {
             throw new IllegalArgumentException("a JSON body with text is required");
         }
-        Message sent = desk.reply(id, security.getUserPrincipal().getName(), reply.text(), reply.replyId());
+        if ((reply.channel() == null) != (reply.address() == null)) {
+            throw new IllegalArgumentException("channel and address go together");
+        }
+        ChannelAddress via = reply.channel() == null ? null : new ChannelAddress(reply.channel(), reply.address());
+        Message sent = desk.reply(id, security.getUserPrincipal().getName(), reply.text(), reply.replyId(), via);
         URI location = uri.getBaseUriBuilder().path("conversations").path(id).path("messages").build();
         return Response.created(location).entity(sent).build();
+    }
+
+    @POST
+    @Path("conversations/{id}/accept")
+    public Conversation accept(@PathParam("id") String id, @Context SecurityContext security) {
+        return desk.accept(id, security.getUserPrincipal().getName());
+    }
+
+    @POST
+    @Path("conversations/{id}/transfer")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Conversation transfer(@PathParam("id") String id, Transfer transfer, @Context SecurityContext security) {
+        String me = security.getUserPrincipal().getName();
+        if (transfer == null || (transfer.toAgentId() == null) == (transfer.skills() == null || transfer.skills().isEmpty())) {
+            throw new IllegalArgumentException("a transfer names either toAgentId or skills");
+        }
+        return transfer.toAgentId() != null
+                ? desk.transferToAgent(id, me, transfer.toAgentId())
+                : desk.transferToSkills(id, me, transfer.skills());
+    }
+
+    @POST
+    @Path("conversations/{id}/close")
+    public Conversation close(@PathParam("id") String id, @Context SecurityContext security) {
+        return desk.close(id, security.getUserPrincipal().getName());
     }
 
     @GET

@@ -3,6 +3,8 @@ package io.switchboard.rest.internal;
 import io.switchboard.bus.Bus;
 import io.switchboard.bus.DeadLetterQueue;
 import io.switchboard.conversation.AgentDesk;
+import io.switchboard.conversation.CustomerDirectory;
+import io.switchboard.rest.Sessions;
 import io.switchboard.rest.RestEndpoint;
 import io.switchboard.store.Store;
 import java.util.List;
@@ -32,6 +34,10 @@ public class AgentRestService {
     private Store store;
     @Reference
     private AgentDesk desk;
+    @Reference
+    private CustomerDirectory directory;
+    @Reference
+    private Sessions sessions;
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
     void addContext(CamelContext context) {
@@ -46,7 +52,10 @@ public class AgentRestService {
     void activate(BundleContext context) {
         endpoint = RestEndpoint.publish(context, "", RestEndpoint.DEFAULT_MAX_BODY_BYTES, false,
                 new AgentApi(desk, queue -> new DeadLetterQueue(bus, queue)),
-                new HealthApi(bus, store, this::routeStates));
+                new HealthApi(bus, store, this::routeStates),
+                new SessionApi(sessions),
+                new CustomerApi(directory, ids -> store.inTransaction(
+                        s -> s.conversations().ofCustomers(s.customers().group(ids.get(0)), false, 200))));
     }
 
     @Deactivate

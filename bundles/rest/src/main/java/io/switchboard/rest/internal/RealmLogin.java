@@ -1,6 +1,7 @@
 package io.switchboard.rest.internal;
 
 import io.switchboard.rest.Problem;
+import io.switchboard.rest.Sessions;
 import java.nio.charset.StandardCharsets;
 import java.security.Principal;
 import java.util.Base64;
@@ -35,20 +36,43 @@ public final class RealmLogin implements DynamicFeature {
     static final String REALM = "karaf";
     static final Set<String> ROLES = Set.of("admin", "agent");
 
+    /** The sessions service if it is registered now; a token is refused while it is not. */
+    private final java.util.function.Supplier<java.util.Optional<Sessions>> sessions;
+
+    public RealmLogin(java.util.function.Supplier<java.util.Optional<Sessions>> sessions) {
+        this.sessions = sessions;
+    }
+
     @Override
     public void configure(ResourceInfo resource, FeatureContext context) {
         boolean open = resource.getResourceMethod().isAnnotationPresent(PermitAll.class)
                 || resource.getResourceClass().isAnnotationPresent(PermitAll.class);
         if (!open) {
-            context.register(new Check());
+            context.register(new Check(sessions));
         }
     }
 
     @Priority(Priorities.AUTHENTICATION)
     static final class Check implements ContainerRequestFilter {
+        private final java.util.function.Supplier<java.util.Optional<Sessions>> sessions;
+
+        Check(java.util.function.Supplier<java.util.Optional<Sessions>> sessions) {
+            this.sessions = sessions;
+        }
+
         @Override
         public void filter(ContainerRequestContext request) {
             String header = request.getHeaderString("Authorization");
+            if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+                String token = header.substring(7).trim();
+                java.util.Optional<Sessions.Session> session = sessions.get().flatMap(s -> s.verify(token));
+                if (session.isEmpty()) {
+                    request.abortWith(challenge("the token is not valid or has expired; log in again"));
+                    return;
+                }
+                authenticated(request, session.get().user(), session.get().roles(), "Bearer");
+                return;
+            }
             if (header == null || !header.regionMatches(true, 0, "Basic ", 0, 6)) {
                 request.abortWith(challenge("credentials required"));
                 return;
@@ -67,25 +91,37 @@ public final class RealmLogin implements DynamicFeature {
             }
             String user = decoded.substring(0, colon);
             char[] password = decoded.substring(colon + 1).toCharArray();
-            Subject subject = login(user, password);
-            if (subject == null) {
+            Set<String> roles = roles(user, password);
+            if (roles == null) {
                 request.abortWith(challenge("wrong user name or password"));
                 return;
             }
-            Set<String> roles = subject.getPrincipals().stream()
-                    .filter(p -> p.getClass().getSimpleName().equals("RolePrincipal"))
-                    .map(Principal::getName).collect(Collectors.toSet());
             if (roles.stream().noneMatch(ROLES::contains)) {
                 request.abortWith(Problem.of(403, "Forbidden", "user " + user + " has neither role admin nor agent").toResponse());
                 return;
             }
+            authenticated(request, user, roles, SecurityContext.BASIC_AUTH);
+        }
+
+        private static void authenticated(ContainerRequestContext request, String user, Set<String> roles, String scheme) {
             boolean secure = request.getSecurityContext().isSecure();
             request.setSecurityContext(new SecurityContext() {
                 public Principal getUserPrincipal() { return () -> user; }
                 public boolean isUserInRole(String role) { return roles.contains(role); }
                 public boolean isSecure() { return secure; }
-                public String getAuthenticationScheme() { return BASIC_AUTH; }
+                public String getAuthenticationScheme() { return scheme; }
             });
+        }
+
+        /** The user's roles if the password is right, else null. */
+        static Set<String> roles(String user, char[] password) {
+            Subject subject = login(user, password);
+            if (subject == null) {
+                return null;
+            }
+            return subject.getPrincipals().stream()
+                    .filter(p -> p.getClass().getSimpleName().equals("RolePrincipal"))
+                    .map(Principal::getName).collect(Collectors.toSet());
         }
 
         private static Subject login(String user, char[] password) {

@@ -11,13 +11,16 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 final class JdbcConversations implements Conversations {
 
     private static final String COLUMNS = "id, customer_id, channel, address, state, skills, priority, assigned_agent_id,"
-            + " opened_at, updated_at, first_response_at, closed_at";
+            + " opened_at, updated_at, queued_at, first_response_at, closed_at";
 
     private final Connection connection;
 
@@ -48,7 +51,7 @@ final class JdbcConversations implements Conversations {
     @Override
     public void create(Conversation c) throws SQLException {
         try (PreparedStatement ps = connection.prepareStatement("INSERT INTO sb_conversation (" + COLUMNS
-                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             ps.setString(1, c.id());
             ps.setString(2, c.customerId());
             ps.setString(3, c.address().channel());
@@ -59,8 +62,9 @@ final class JdbcConversations implements Conversations {
             ps.setString(8, c.assignedAgentId());
             Sql.setInstant(ps, 9, c.openedAt());
             Sql.setInstant(ps, 10, c.updatedAt() != null ? c.updatedAt() : c.openedAt());
-            Sql.setInstant(ps, 11, c.firstResponseAt());
-            Sql.setInstant(ps, 12, c.closedAt());
+            Sql.setInstant(ps, 11, c.queuedAt());
+            Sql.setInstant(ps, 12, c.firstResponseAt());
+            Sql.setInstant(ps, 13, c.closedAt());
             ps.executeUpdate();
         }
     }
@@ -71,13 +75,114 @@ final class JdbcConversations implements Conversations {
         try (PreparedStatement ps = connection.prepareStatement("SELECT " + COLUMNS + " FROM sb_conversation" + where
                 + " ORDER BY updated_at DESC, id DESC")) {
             ps.setMaxRows(limit);
-            try (ResultSet rs = ps.executeQuery()) {
-                List<Conversation> result = new ArrayList<>();
-                while (rs.next()) {
-                    result.add(read(rs));
-                }
-                return result;
+            return all(ps);
+        }
+    }
+
+    @Override
+    public List<Conversation> ofCustomers(Collection<String> customerIds, boolean openOnly, int limit) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT " + COLUMNS + " FROM sb_conversation"
+                + " WHERE customer_id IN (" + JdbcCustomers.marks(customerIds.size()) + ")"
+                + (openOnly ? " AND state <> 'CLOSED'" : "") + " ORDER BY updated_at DESC, id DESC")) {
+            ps.setMaxRows(limit);
+            JdbcCustomers.bind(ps, 1, customerIds);
+            return all(ps);
+        }
+    }
+
+    @Override
+    public List<Conversation> inState(ConversationState state, int limit) throws SQLException {
+        String order = state == ConversationState.QUEUED
+                ? " ORDER BY priority DESC, queued_at, id" : " ORDER BY updated_at DESC, id DESC";
+        try (PreparedStatement ps = connection.prepareStatement("SELECT " + COLUMNS + " FROM sb_conversation"
+                + " WHERE state = ?" + order)) {
+            ps.setMaxRows(limit);
+            ps.setString(1, state.name());
+            return all(ps);
+        }
+    }
+
+    @Override
+    public List<Conversation> assignedTo(String agentId) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT " + COLUMNS + " FROM sb_conversation"
+                + " WHERE assigned_agent_id = ? AND state IN ('ASSIGNED', 'WAITING') ORDER BY updated_at DESC, id DESC")) {
+            ps.setString(1, agentId);
+            return all(ps);
+        }
+    }
+
+    @Override
+    public Map<String, Map<String, Integer>> activeLoad() throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT assigned_agent_id, channel, COUNT(*)"
+                + " FROM sb_conversation WHERE state IN ('ASSIGNED', 'WAITING') AND assigned_agent_id IS NOT NULL"
+                + " GROUP BY assigned_agent_id, channel");
+             ResultSet rs = ps.executeQuery()) {
+            Map<String, Map<String, Integer>> load = new HashMap<>();
+            while (rs.next()) {
+                load.computeIfAbsent(rs.getString(1), k -> new HashMap<>()).put(rs.getString(2), rs.getInt(3));
             }
+            return load;
+        }
+    }
+
+    @Override
+    public boolean transition(String id, ConversationState from, ConversationState to, String agentId,
+                              List<String> skills, Instant at) throws SQLException {
+        StringBuilder sql = new StringBuilder("UPDATE sb_conversation SET state = ?, updated_at = ?");
+        List<Object> values = new ArrayList<>(List.of(to.name(), at));
+        if (to == ConversationState.QUEUED) {
+            // a new wait for a human: its own SLA clock
+            sql.append(", queued_at = ?, assigned_agent_id = NULL, first_response_at = NULL");
+            values.add(at);
+        } else if ((to == ConversationState.ASSIGNED || to == ConversationState.WAITING) && agentId != null) {
+            sql.append(", assigned_agent_id = ?");
+            values.add(agentId);
+        }
+        if (to == ConversationState.CLOSED) {
+            sql.append(", closed_at = ?");
+            values.add(at);
+        } else if (from == ConversationState.CLOSED) {
+            sql.append(", closed_at = NULL");
+        }
+        if (skills != null) {
+            sql.append(", skills = ?");
+            values.add(String.join(",", skills));
+        }
+        sql.append(" WHERE id = ? AND state = ?");
+        values.add(id);
+        values.add(from.name());
+        try (PreparedStatement ps = connection.prepareStatement(sql.toString())) {
+            for (int i = 0; i < values.size(); i++) {
+                Object v = values.get(i);
+                if (v instanceof Instant instant) {
+                    Sql.setInstant(ps, i + 1, instant);
+                } else {
+                    ps.setString(i + 1, (String) v);
+                }
+            }
+            return ps.executeUpdate() == 1;
+        }
+    }
+
+    @Override
+    public void moveTo(String id, ChannelAddress address, Instant at) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(
+                "UPDATE sb_conversation SET channel = ?, address = ?, updated_at = ? WHERE id = ?")) {
+            ps.setString(1, address.channel());
+            ps.setString(2, address.address());
+            Sql.setInstant(ps, 3, at);
+            ps.setString(4, id);
+            ps.executeUpdate();
+        }
+    }
+
+    private static List<Conversation> all(PreparedStatement ps) throws SQLException {
+        try (ResultSet rs = ps.executeQuery()) {
+            List<Conversation> result = new ArrayList<>();
+            while (rs.next()) {
+                result.add(read(rs));
+            }
+            return result;
         }
     }
 
@@ -95,6 +200,7 @@ final class JdbcConversations implements Conversations {
     }
 
     @Override
+    @Deprecated
     public void changeState(String id, ConversationState state, Instant at) throws SQLException {
         try (PreparedStatement ps = connection.prepareStatement(
                 "UPDATE sb_conversation SET state = ?, updated_at = ?, closed_at = ? WHERE id = ?")) {
@@ -119,6 +225,6 @@ final class JdbcConversations implements Conversations {
                 ConversationState.valueOf(rs.getString("state")),
                 skills == null || skills.isEmpty() ? List.of() : Arrays.asList(skills.split(",")),
                 rs.getInt("priority"), rs.getString("assigned_agent_id"), Sql.instant(rs, "opened_at"),
-                Sql.instant(rs, "updated_at"), Sql.instant(rs, "first_response_at"), Sql.instant(rs, "closed_at"));
+                Sql.instant(rs, "updated_at"), Sql.instant(rs, "queued_at"), Sql.instant(rs, "first_response_at"), Sql.instant(rs, "closed_at"));
     }
 }

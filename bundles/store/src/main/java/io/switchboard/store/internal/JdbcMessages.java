@@ -10,7 +10,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Savepoint;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -36,31 +35,24 @@ final class JdbcMessages implements Messages {
     @Override
     public boolean insert(Message m) throws SQLException {
         // A repeat is found by the constraints rather than a look-up first: that also holds when two
-        // consumers race. PostgreSQL aborts a transaction on a failed statement, hence the savepoint.
-        Savepoint savepoint = connection.setSavepoint();
-        try (PreparedStatement ps = connection.prepareStatement("INSERT INTO sb_message (" + COLUMNS
-                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-            ps.setString(1, m.id());
-            ps.setString(2, m.conversationId());
-            ps.setString(3, m.customerId());
-            ps.setString(4, m.direction().name());
-            ps.setString(5, m.address().channel());
-            ps.setString(6, m.address().address());
-            ps.setString(7, m.channelMessageId());
-            ps.setString(8, m.agentId());
-            Sql.setInstant(ps, 9, m.time());
-            ps.setString(10, m.text());
-            ps.setString(11, json.toJson(new Body(m.parts(), m.headers())));
-            ps.executeUpdate();
-            connection.releaseSavepoint(savepoint);
-            return true;
-        } catch (SQLException e) {
-            if (Sql.UNIQUE_VIOLATION.equals(e.getSQLState())) {
-                connection.rollback(savepoint);
-                return false;
+        // consumers race.
+        return Sql.insertOnce(connection, () -> {
+            try (PreparedStatement ps = connection.prepareStatement("INSERT INTO sb_message (" + COLUMNS
+                    + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                ps.setString(1, m.id());
+                ps.setString(2, m.conversationId());
+                ps.setString(3, m.customerId());
+                ps.setString(4, m.direction().name());
+                ps.setString(5, m.address().channel());
+                ps.setString(6, m.address().address());
+                ps.setString(7, m.channelMessageId());
+                ps.setString(8, m.agentId());
+                Sql.setInstant(ps, 9, m.time());
+                ps.setString(10, m.text());
+                ps.setString(11, json.toJson(new Body(m.parts(), m.headers())));
+                ps.executeUpdate();
             }
-            throw e;
-        }
+        });
     }
 
     @Override

@@ -2,7 +2,9 @@ package io.switchboard.store.internal;
 
 import io.switchboard.api.CanonicalJson;
 import io.switchboard.store.Conversations;
+import io.switchboard.store.Agents;
 import io.switchboard.store.Customers;
+import io.switchboard.store.Timeline;
 import io.switchboard.store.Messages;
 import io.switchboard.store.Store;
 import io.switchboard.store.StoreException;
@@ -113,6 +115,16 @@ public class JdbcStore implements Store {
         @Override
         public Messages messages() {
             return new JdbcMessages(connection, json);
+        }
+
+        @Override
+        public Timeline timeline() {
+            return new JdbcTimeline(connection, new JdbcCustomers(connection), json);
+        }
+
+        @Override
+        public Agents agents() {
+            return new JdbcAgents(connection);
         }
 
         @Override

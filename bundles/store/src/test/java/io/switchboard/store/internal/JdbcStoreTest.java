@@ -49,7 +49,7 @@ class JdbcStoreTest {
     static Conversation conversation(String customerId, ChannelAddress address) {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
         return new Conversation(Ids.newId(), customerId, address, ConversationState.QUEUED, List.of("billing"), 0, null,
-                now, now, null, null);
+                now, now, now, null, null);
     }
 
     @ParameterizedTest

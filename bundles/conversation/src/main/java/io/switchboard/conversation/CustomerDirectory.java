@@ -1,0 +1,40 @@
+package io.switchboard.conversation;
+
+import io.switchboard.api.ChannelAddress;
+import io.switchboard.api.Customer;
+import io.switchboard.api.TimelineEntry;
+import io.switchboard.store.IdentityChange;
+import io.switchboard.store.Timeline;
+import java.util.List;
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * Customers across channels, as an OSGi service: one identity (deterministic links, operator merge
+ * and un-merge with an audit trail) and one timeline. Exceptions as in {@link AgentDesk}.
+ */
+@ProviderType
+public interface CustomerDirectory {
+
+    /** The customer as seen now (the survivor if {@code id} was merged). */
+    Customer customer(String id);
+
+    Customer update(Customer customer);
+
+    /** Newest first; {@code before} is the previous page's {@link Timeline.Page#next}. */
+    Timeline.Page timeline(String customerId, String before, int limit);
+
+    /**
+     * Adds an entry to the customer's timeline (a call, a work-order step, a proactive push); a
+     * repeat of the same id is ignored.
+     */
+    void record(TimelineEntry entry);
+
+    Customer link(String customerId, ChannelAddress address, boolean verified, String operator);
+
+    /** @return the merge id that {@link #unmerge} takes */
+    String merge(String sourceId, String targetId, String operator, String reason);
+
+    void unmerge(String mergeId, String operator, String reason);
+
+    List<IdentityChange> history(String customerId);
+}

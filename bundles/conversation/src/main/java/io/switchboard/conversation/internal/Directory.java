@@ -1,0 +1,124 @@
+package io.switchboard.conversation.internal;
+
+import io.switchboard.api.BusAddress;
+import io.switchboard.api.CanonicalJson;
+import io.switchboard.api.ChannelAddress;
+import io.switchboard.api.Customer;
+import io.switchboard.api.DomainEvent;
+import io.switchboard.api.Ids;
+import io.switchboard.api.TimelineEntry;
+import io.switchboard.bus.Bus;
+import io.switchboard.conversation.CustomerDirectory;
+import io.switchboard.store.IdentityChange;
+import io.switchboard.store.Store;
+import io.switchboard.store.Timeline;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+
+/** {@link CustomerDirectory} over the store; identity changes are announced on {@code sb.events}. */
+final class Directory implements CustomerDirectory {
+
+    static final int MAX_PAGE = 200;
+
+    private final Store store;
+    private final Bus bus;
+    private final CanonicalJson json;
+
+    Directory(Store store, Bus bus, CanonicalJson json) {
+        this.store = store;
+        this.bus = bus;
+        this.json = json;
+    }
+
+    @Override
+    public Customer customer(String id) {
+        return store.inTransaction(s -> s.customers().byId(id).orElseThrow(() -> notFound(id)));
+    }
+
+    @Override
+    public Customer update(Customer customer) {
+        return store.inTransaction(s -> {
+            s.customers().update(customer);
+            return s.customers().byId(customer.id()).orElseThrow();
+        });
+    }
+
+    @Override
+    public Timeline.Page timeline(String customerId, String before, int limit) {
+        int size = Math.max(1, Math.min(limit, MAX_PAGE));
+        return store.inTransaction(s -> s.timeline().page(customerId, before, size));
+    }
+
+    @Override
+    public void record(TimelineEntry entry) {
+        store.inTransaction(s -> {
+            s.customers().byId(entry.customerId()).orElseThrow(() -> notFound(entry.customerId()));
+            s.timeline().record(entry);
+            return null;
+        });
+    }
+
+    @Override
+    public Customer link(String customerId, ChannelAddress address, boolean verified, String operator) {
+        Customer linked = store.inTransaction(s -> {
+            s.customers().byId(customerId).orElseThrow(() -> notFound(customerId));
+            s.customers().link(customerId, address, verified, operator);
+            return s.customers().byId(customerId).orElseThrow();
+        });
+        announce(DomainEvent.CUSTOMER_LINKED, linked.id(), Map.of("channel", address.channel(),
+                "address", address.address(), "verified", String.valueOf(verified), "operator", nz(operator)));
+        return linked;
+    }
+
+    @Override
+    public String merge(String sourceId, String targetId, String operator, String reason) {
+        String mergeId = store.inTransaction(s -> s.customers().merge(sourceId, targetId, operator, reason));
+        announce(DomainEvent.CUSTOMER_MERGED, targetId, Map.of("sourceId", sourceId, "targetId", targetId,
+                "mergeId", mergeId, "operator", nz(operator)));
+        return mergeId;
+    }
+
+    @Override
+    public void unmerge(String mergeId, String operator, String reason) {
+        String[] pair = store.inTransaction(s -> {
+            String[] joined = {null, null};
+            // read before undoing: afterwards nothing on the customer row names the merge
+            try (var ps = s.connection().prepareStatement("SELECT id, merged_into FROM sb_customer WHERE merge_id = ?")) {
+                ps.setString(1, mergeId);
+                try (var rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        joined[0] = rs.getString(1);
+                        joined[1] = rs.getString(2);
+                    }
+                }
+            }
+            s.customers().unmerge(mergeId, operator, reason);
+            return joined;
+        });
+        announce(DomainEvent.CUSTOMER_UNMERGED, pair[0], Map.of("sourceId", pair[0], "targetId", nz(pair[1]),
+                "mergeId", mergeId, "operator", nz(operator)));
+    }
+
+    @Override
+    public List<IdentityChange> history(String customerId) {
+        return store.inTransaction(s -> {
+            s.customers().byId(customerId).orElseThrow(() -> notFound(customerId));
+            return s.customers().history(customerId);
+        });
+    }
+
+    private void announce(String type, String customerId, Map<String, String> data) {
+        DomainEvent event = new DomainEvent(type + ":" + Ids.newId(), type, Desk.now(), null, customerId, data);
+        bus.publish(BusAddress.EVENTS, json.toJson(event), Map.of(BusAddress.DUPLICATE_ID, event.id(),
+                BusAddress.PAYLOAD_TYPE, "DomainEvent"));
+    }
+
+    private static String nz(String value) {
+        return value == null ? "" : value;
+    }
+
+    private static NoSuchElementException notFound(String id) {
+        return new NoSuchElementException("no customer " + id);
+    }
+}

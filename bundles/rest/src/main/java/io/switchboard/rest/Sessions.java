@@ -1,0 +1,29 @@
+package io.switchboard.rest;
+
+import java.time.Instant;
+import java.util.Optional;
+import java.util.Set;
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * Logins against Karaf's realm that a browser can carry: {@code POST /switchboard/api/sessions}
+ * trades a user name and password for a signed token, which every endpoint then takes as
+ * {@code Authorization: Bearer <token>}, and an event stream (which cannot send headers) as
+ * {@code ?access_token=<token>}. Registered as an OSGi service by the REST bundle.
+ */
+@ProviderType
+public interface Sessions {
+
+    /** @return the login if the user's password is right and they have the admin or agent role */
+    Optional<Session> login(String user, char[] password);
+
+    /** @return the login the token stands for, if it is genuine and not expired */
+    Optional<Session> verify(String token);
+
+    record Session(String user, Set<String> roles, Instant expiresAt, String token) {
+
+        public boolean isAdmin() {
+            return roles.contains("admin");
+        }
+    }
+}

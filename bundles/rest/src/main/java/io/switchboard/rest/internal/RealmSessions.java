@@ -1,0 +1,125 @@
+package io.switchboard.rest.internal;
+
+import io.switchboard.rest.Sessions;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+/**
+ * Tokens are {@code base64url(user|roles|expiry).base64url(HMAC-SHA256)}: the server keeps no
+ * session table, so any number of agents cost nothing until they call. The key is made at
+ * activation unless {@code etc/io.switchboard.sessions.cfg} gives one (needed when several servers
+ * share agents); a new key ends every session, which is what a restart should do without one.
+ */
+@Component(configurationPid = "io.switchboard.sessions")
+@Designate(ocd = RealmSessions.Config.class)
+public class RealmSessions implements Sessions {
+
+    @ObjectClassDefinition(name = "Switchboard agent sessions")
+    public @interface Config {
+        @AttributeDefinition(description = "Hours a login lasts")
+        int hours() default 12;
+
+        @AttributeDefinition(description = "Base64 HMAC key shared by servers behind one balancer; empty: a fresh one per start")
+        String key() default "";
+    }
+
+    private final byte[] key;
+    private final Duration lifetime;
+
+    @Activate
+    public RealmSessions(Config config) {
+        this(config.key().isBlank() ? random() : Base64.getDecoder().decode(config.key().strip()),
+                Duration.ofHours(Math.max(1, config.hours())));
+    }
+
+    RealmSessions(byte[] key, Duration lifetime) {
+        if (key.length < 32) {
+            throw new IllegalArgumentException("a session key needs at least 32 bytes");
+        }
+        this.key = key.clone();
+        this.lifetime = lifetime;
+    }
+
+    private static byte[] random() {
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        return key;
+    }
+
+    @Override
+    public Optional<Session> login(String user, char[] password) {
+        if (user == null || user.isBlank() || password == null || user.contains("|")) {
+            return Optional.empty();
+        }
+        Set<String> roles = RealmLogin.Check.roles(user, password);
+        if (roles == null || roles.stream().noneMatch(RealmLogin.ROLES::contains)) {
+            return Optional.empty();
+        }
+        return Optional.of(issue(user, roles, Instant.now().plus(lifetime)));
+    }
+
+    Session issue(String user, Set<String> roles, Instant expires) {
+        Set<String> kept = new TreeSet<>(roles);
+        kept.retainAll(RealmLogin.ROLES);
+        String payload = user + "|" + String.join(",", kept) + "|" + expires.getEpochSecond();
+        String token = encode(payload.getBytes(StandardCharsets.UTF_8)) + "." + encode(sign(payload));
+        return new Session(user, Set.copyOf(kept), Instant.ofEpochSecond(expires.getEpochSecond()), token);
+    }
+
+    @Override
+    public Optional<Session> verify(String token) {
+        if (token == null) {
+            return Optional.empty();
+        }
+        int dot = token.indexOf('.');
+        if (dot < 1 || token.length() > 2048) {
+            return Optional.empty();
+        }
+        try {
+            String payload = new String(Base64.getUrlDecoder().decode(token.substring(0, dot)), StandardCharsets.UTF_8);
+            byte[] signature = Base64.getUrlDecoder().decode(token.substring(dot + 1));
+            if (!MessageDigest.isEqual(signature, sign(payload))) {
+                return Optional.empty();
+            }
+            String[] fields = payload.split("\\|", -1);
+            Instant expires = Instant.ofEpochSecond(Long.parseLong(fields[2]));
+            if (fields.length != 3 || !Instant.now().isBefore(expires)) {
+                return Optional.empty();
+            }
+            Set<String> roles = fields[1].isEmpty() ? Set.of() : Set.copyOf(Arrays.asList(fields[1].split(",")));
+            return Optional.of(new Session(fields[0], roles, expires, token));
+        } catch (IllegalArgumentException | ArrayIndexOutOfBoundsException e) {
+            return Optional.empty();
+        }
+    }
+
+    private byte[] sign(String payload) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key, "HmacSHA256"));
+            return mac.doFinal(payload.getBytes(StandardCharsets.UTF_8));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
+        }
+    }
+
+    private static String encode(byte[] bytes) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+}
