@@ -93,8 +93,8 @@ final class InboundRoutes extends RouteBuilder {
     /**
      * The channel may name the conversation (web chat tells the visitor its id in the 202): that one
      * is kept, created if new. Otherwise the open conversation on the address continues; failing
-     * that, the customer's newest open conversation on another channel if it moved within the
-     * window (they wrote on WeChat, then called); failing that, a new one.
+     * that, the customer's latest conversation if it moved within the window: on another channel
+     * (they wrote on WeChat, then called) or closed a moment ago (reopened); failing that, a new one.
      */
     private Conversation findOrOpen(StoreSession s, Message message, Customer customer, List<String> group,
                                     Instant now, Steps steps) throws SQLException {
@@ -109,10 +109,11 @@ final class InboundRoutes extends RouteBuilder {
             // after an un-merge, a conversation begun while merged stays with the survivor
             existing = s.conversations().openOn(message.address()).filter(c -> group.contains(c.customerId()));
             if (existing.isEmpty() && !policy.continueWithin().isZero()) {
-                existing = s.conversations().ofCustomers(group, true, 1).stream()
+                // the customer's latest conversation, closed or not, if it moved within the window
+                existing = s.conversations().ofCustomers(group, false, 1).stream()
                         .filter(c -> c.updatedAt().isAfter(now.minus(policy.continueWithin())))
                         .findFirst();
-                if (existing.isPresent()) {
+                if (existing.isPresent() && !existing.get().address().equals(message.address())) {
                     Conversation c = existing.get();
                     steps.step(s, c, DomainEvent.CONVERSATION_CONTINUED, now, null,
                             "The customer continued on " + message.address().channel(),

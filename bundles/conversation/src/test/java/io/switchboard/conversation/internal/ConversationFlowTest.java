@@ -33,71 +33,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The inbound route and the agent desk against a real broker and a real (H2) database. */
-class ConversationFlowTest {
-
-    TestBroker broker;
-    TestDatabase db;
-    ArtemisBus bus;
-    JdbcStore store;
-    CamelContext camel;
-    Desk desk;
-    final CanonicalJson json = new CanonicalJson();
-
-    @BeforeEach
-    void start() throws Exception {
-        broker = TestBroker.start();
-        db = TestDatabase.h2();
-        bus = ArtemisBus.connect(broker.amqpUrl(), "test", "test");
-        store = new JdbcStore(db.dataSource());
-        camel = new DefaultCamelContext();
-        camel.addComponent("bus", BundleRoutes.busComponent(bus));
-        camel.addRoutes(new InboundRoutes(store, bus, json, new InboundRoutes.Policy(false, java.time.Duration.ofMinutes(30))));
-        camel.start();
-        desk = new Desk(store, bus, json);
-    }
-
-    @AfterEach
-    void stop() {
-        camel.stop();
-        bus.deactivate();
-        broker.close();
-        db.close();
-    }
-
-    Message visitorSays(String visitor, String clientId, String conversationId, String text) {
-        return new Message(Ids.newId(), clientId, Direction.INBOUND, new ChannelAddress("webchat", visitor), conversationId,
-                null, null, Instant.now().truncatedTo(ChronoUnit.MICROS), List.of(ContentPart.text(text)), Map.of());
-    }
-
-    void put(Message m) {
-        bus.send(BusAddress.INBOUND, json.toJson(m), Map.of(BusAddress.DUPLICATE_ID, m.deduplicationId(),
-                BusAddress.GROUP_ID, m.address().toString()));
-    }
-
-    static <T> T await(Supplier<T> probe) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 15_000;
-        while (System.currentTimeMillis() < deadline) {
-            T value = probe.get();
-            if (value != null) {
-                return value;
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("condition not met in 15 s");
-    }
-
-    TextMessage receive(String queue) throws Exception {
-        return receive(queue, 10_000);
-    }
-
-    /** Nothing there within a short wait: what the tests expect after a duplicate. */
-    TextMessage receiveNow(String queue) throws Exception {
-        return receive(queue, 500);
-    }
-
-    TextMessage receive(String queue, long timeoutMs) throws Exception {
-        return TestBroker.receive(bus.connectionFactory(), queue, timeoutMs);
-    }
+class ConversationFlowTest extends FlowTestBase {
 
     @Test
     void aVisitorMessageOpensAConversationAndTheAgentReplyGoesToTheChannel() throws Exception {

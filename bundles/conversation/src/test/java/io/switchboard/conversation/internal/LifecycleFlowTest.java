@@ -1,0 +1,158 @@
+package io.switchboard.conversation.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.switchboard.api.Agent;
+import io.switchboard.api.BusAddress;
+import io.switchboard.api.ChannelAddress;
+import io.switchboard.api.ContentPart;
+import io.switchboard.api.Conversation;
+import io.switchboard.api.ConversationState;
+import io.switchboard.api.Customer;
+import io.switchboard.api.Direction;
+import io.switchboard.api.Ids;
+import io.switchboard.api.Message;
+import io.switchboard.api.TimelineEntry;
+import io.switchboard.conversation.AgentDesk;
+import jakarta.jms.TextMessage;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Bot, queue, agent, customer's turn, closed and reopened; and customers moving between channels. */
+class LifecycleFlowTest extends FlowTestBase {
+
+    @Override
+    InboundRoutes.Policy policy() {
+        return new InboundRoutes.Policy(true, Duration.ofMinutes(30));
+    }
+
+    Message says(ChannelAddress from, String text) {
+        return new Message(Ids.newId(), Ids.newId(), Direction.INBOUND, from, null, null, null,
+                Instant.now().truncatedTo(ChronoUnit.MICROS), List.of(ContentPart.text(text)), Map.of());
+    }
+
+    ConversationState stateOf(String id) {
+        return desk.conversation(id).state();
+    }
+
+    @Test
+    void aConversationGoesFromTheBotToAnAgentAndBackToTheCustomer() throws Exception {
+        ChannelAddress visitor = new ChannelAddress("webchat", "v-life");
+        put(says(visitor, "你好，我想退款"));
+        TextMessage forBot = receive(BusAddress.BOT);
+        Message question = json.fromJson(forBot.getText(), Message.class);
+        assertEquals("你好，我想退款", question.text());
+        String id = question.conversationId();
+        assertEquals(ConversationState.BOT, stateOf(id));
+
+        desk.reply(id, AgentDesk.BOT, "退款请在订单页申请。", "bot-1", null);
+        assertEquals(ConversationState.BOT, stateOf(id), "the bot's answer leaves it with the bot");
+        assertNull(desk.conversation(id).firstResponseAt(), "a bot answer is not a first response");
+
+        Conversation queued = desk.handOff(id, List.of("billing:3"), "客户要求转人工");
+        assertEquals(ConversationState.QUEUED, queued.state());
+        assertEquals(List.of("billing:3"), queued.skills());
+        assertNotNull(queued.queuedAt());
+        assertEquals(queued, desk.handOff(id, List.of("other"), "twice"), "a second hand-off changes nothing");
+
+        store.inTransaction(s -> { s.agents().save(new Agent("alice", "王芳", Map.of("billing", 5), Map.of("*", 2),
+                Agent.Presence.AVAILABLE, Agent.Workplace.CENTRE)); return null; });
+        assertTrue(desk.assign(id, "alice", "skills billing>=3"));
+        assertFalse(desk.assign(id, "bob", "late"), "a conversation is assigned once");
+        assertThrows(IllegalStateException.class, () -> desk.accept(id, "bob"));
+        assertEquals("alice", desk.accept(id, "alice").assignedAgentId());
+
+        desk.reply(id, "alice", "您好，我是王芳。", "r-alice-1", null);
+        Conversation waiting = desk.conversation(id);
+        assertEquals(ConversationState.WAITING, waiting.state());
+        assertNotNull(waiting.firstResponseAt());
+
+        put(says(visitor, "好的，订单号是 123"));
+        awaitState(id, ConversationState.ASSIGNED);
+        assertNull(receiveNow(BusAddress.BOT), "a conversation with an agent does not go to the bot");
+
+        desk.close(id, "alice");
+        assertEquals(ConversationState.CLOSED, stateOf(id));
+        put(says(visitor, "还有一个问题"));
+        awaitState(id, ConversationState.BOT);
+        assertNotNull(receive(BusAddress.BOT), "a reopened conversation is the bot's again");
+
+        String customerId = desk.conversation(id).customerId();
+        List<String> steps = store.inTransaction(s -> s.timeline().page(customerId, null, 50)).entries().stream()
+                .filter(e -> e.kind() == TimelineEntry.Kind.CONVERSATION).map(TimelineEntry::summary).toList();
+        assertEquals(List.of("Reopened by the customer", "Closed by alice", "Assigned to alice (skills billing>=3)",
+                "Handed to a human: 客户要求转人工", "Opened on webchat with the bot"), steps);
+    }
+
+    @Test
+    void transfersGoToAnAgentOrBackToTheQueueForOtherSkills() {
+        ChannelAddress visitor = new ChannelAddress("webchat", "v-transfer");
+        put(says(visitor, "转人工"));
+        String id = awaitConversationOf(visitor).id();
+        store.inTransaction(s -> {
+            s.agents().save(new Agent("alice", null, Map.of(), Map.of("*", 1), null, null));
+            s.agents().save(new Agent("bob", null, Map.of(), Map.of("*", 1), null, null));
+            return null;
+        });
+        desk.accept(id, "alice");
+        assertEquals("bob", desk.transferToAgent(id, "alice", "bob").assignedAgentId());
+        assertThrows(IllegalArgumentException.class, () -> desk.transferToAgent(id, "bob", "nobody"));
+        Conversation requeued = desk.transferToSkills(id, "bob", List.of("english:5"));
+        assertEquals(ConversationState.QUEUED, requeued.state());
+        assertNull(requeued.assignedAgentId());
+        assertEquals(List.of("english:5"), requeued.skills());
+        assertThrows(IllegalArgumentException.class, () -> desk.transferToSkills(id, "bob", List.of("english:x")));
+    }
+
+    @Test
+    void aCustomerWhoMovesToAnotherChannelContinuesTheConversationAndTheAgentMayAnswerOnEither() throws Exception {
+        ChannelAddress sms = new ChannelAddress("sms", "+8613800138000");
+        ChannelAddress voice = new ChannelAddress("voice", "+8613800138000");
+        put(says(sms, "我的宽带断了"));
+        Conversation first = awaitConversationOf(sms);
+        receive(BusAddress.BOT);
+        desk.handOff(first.id(), List.of(), "asked for a human");
+        desk.accept(first.id(), "alice");
+
+        put(says(voice, "(call) 宽带还是不行"));
+        Conversation continued = awaitMessages(first.id(), 2);
+        assertEquals(voice, continued.address(), "replies follow the customer to the channel they used last");
+        assertEquals(first.customerId(), continued.customerId());
+
+        Message bySms = desk.reply(first.id(), "alice", "技术员明天上午到。", "r-sms", sms);
+        assertEquals(sms, bySms.address());
+        TextMessage out = receive(BusAddress.outbound("sms"));
+        assertEquals("技术员明天上午到。", json.fromJson(out.getText(), Message.class).text());
+        assertThrows(IllegalArgumentException.class,
+                () -> desk.reply(first.id(), "alice", "hi", "r-x", new ChannelAddress("sms", "+10000000000")),
+                "only the customer's own addresses");
+        Customer customer = store.inTransaction(s -> s.customers().byId(first.customerId()).orElseThrow());
+        assertEquals(List.of(sms, voice), customer.addresses());
+    }
+
+    void awaitState(String id, ConversationState state) throws InterruptedException {
+        await(() -> stateOf(id) == state ? Boolean.TRUE : null);
+    }
+
+    Conversation awaitConversationOf(ChannelAddress address) {
+        try {
+            return await(() -> store.inTransaction(s -> s.conversations().openOn(address)).orElse(null));
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    Conversation awaitMessages(String id, int count) throws InterruptedException {
+        await(() -> desk.timeline(id, 100).size() >= count ? Boolean.TRUE : null);
+        return desk.conversation(id);
+    }
+}
