@@ -54,6 +54,9 @@ public interface Conversations {
     boolean transition(String id, ConversationState from, ConversationState to, String agentId, List<String> skills,
                        Instant at) throws SQLException;
 
+    /** Routing takes higher priorities first (VIPs: 10). */
+    void prioritize(String id, int priority) throws SQLException;
+
     /** Where replies go by default: the address the customer last wrote from. */
     void moveTo(String id, ChannelAddress address, Instant at) throws SQLException;
 

@@ -187,6 +187,51 @@ public final class TestServer implements AutoCloseable {
         return "Basic " + Base64.getEncoder().encodeToString((ADMIN + ":" + adminPassword).getBytes(StandardCharsets.UTF_8));
     }
 
+    /**
+     * Adds a user of the agents' group (role {@code agent}) to {@code etc/users.properties}, before
+     * or after start: Karaf reads the file at every login.
+     */
+    public TestServer addAgent(String user, String password) {
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(password.getBytes(StandardCharsets.UTF_8));
+            StringBuilder hex = new StringBuilder();
+            for (byte b : digest) {
+                hex.append(String.format("%02x", b));
+            }
+            Files.writeString(home.resolve("etc/users.properties"),
+                    "\n" + user + " = {CRYPT}" + hex + "{CRYPT},_g_:agentgroup\n", StandardCharsets.UTF_8,
+                    java.nio.file.StandardOpenOption.APPEND);
+            return this;
+        } catch (IOException | java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Sets {@code key = value} in {@code etc/<pid>.cfg}, replacing the key's line or appending one;
+     * before start, or after (Config Admin picks changes up).
+     */
+    public TestServer configure(String pid, String key, String value) {
+        Path file = home.resolve("etc/" + pid + ".cfg");
+        try {
+            String text = Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
+            String line = key + " = " + value;
+            String pattern = "(?m)^\\s*" + java.util.regex.Pattern.quote(key) + "\\s*=.*$";
+            String changed = java.util.regex.Pattern.compile(pattern).matcher(text).find()
+                    ? text.replaceAll(pattern, java.util.regex.Matcher.quoteReplacement(line))
+                    : text + (text.endsWith("\n") || text.isEmpty() ? "" : "\n") + line + "\n";
+            Files.writeString(file, changed, StandardCharsets.UTF_8);
+            return this;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** {@code Authorization} header value for HTTP Basic as {@code user}. */
+    public static String basicAuth(String user, String password) {
+        return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+    }
+
     public String adminPassword() {
         return adminPassword;
     }

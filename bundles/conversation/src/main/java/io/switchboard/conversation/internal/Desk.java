@@ -29,6 +29,8 @@ import java.util.Set;
 final class Desk implements AgentDesk {
 
     static final int MAX_REPLY_LENGTH = 10_000;
+    /** Queue priority of a VIP's conversation; escalations may go above it. */
+    static final int VIP_PRIORITY = 10;
     private static final Set<ConversationState> WITH_AGENT = EnumSet.of(ConversationState.ASSIGNED, ConversationState.WAITING);
 
     private final Store store;
@@ -135,6 +137,12 @@ final class Desk implements AgentDesk {
             }
             if (!s.conversations().transition(c.id(), ConversationState.BOT, ConversationState.QUEUED, null, wanted, now)) {
                 throw new IllegalStateException("conversation " + conversationId + " changed meanwhile; try again");
+            }
+            // the tier may have changed since the conversation opened (an agent or the CRM made them VIP)
+            int priority = s.customers().byId(c.customerId()).map(Customer::tier).orElse(Customer.Tier.STANDARD)
+                    == Customer.Tier.VIP ? VIP_PRIORITY : 0;
+            if (priority > c.priority()) {
+                s.conversations().prioritize(c.id(), priority);
             }
             steps.step(s, c, DomainEvent.CONVERSATION_QUEUED, now, null,
                     "Handed to a human" + (reason == null || reason.isBlank() ? "" : ": " + reason),

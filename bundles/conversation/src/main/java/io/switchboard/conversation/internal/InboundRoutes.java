@@ -126,7 +126,7 @@ final class InboundRoutes extends RouteBuilder {
         }
         ConversationState state = policy.botEnabled() ? ConversationState.BOT : ConversationState.QUEUED;
         Conversation opened = new Conversation(wanted != null ? wanted : Ids.newId(), customer.id(), message.address(),
-                state, List.of(), customer.tier() == Customer.Tier.VIP ? 10 : 0, null, message.time(), message.time(),
+                state, List.of(), customer.tier() == Customer.Tier.VIP ? Desk.VIP_PRIORITY : 0, null, message.time(), message.time(),
                 state == ConversationState.QUEUED ? now : null, null, null);
         s.conversations().create(opened);
         steps.step(s, opened, DomainEvent.CONVERSATION_OPENED, now, null,

@@ -165,6 +165,15 @@ final class JdbcConversations implements Conversations {
     }
 
     @Override
+    public void prioritize(String id, int priority) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("UPDATE sb_conversation SET priority = ? WHERE id = ?")) {
+            ps.setInt(1, priority);
+            ps.setString(2, id);
+            ps.executeUpdate();
+        }
+    }
+
+    @Override
     public void moveTo(String id, ChannelAddress address, Instant at) throws SQLException {
         try (PreparedStatement ps = connection.prepareStatement(
                 "UPDATE sb_conversation SET channel = ?, address = ?, updated_at = ? WHERE id = ?")) {

@@ -1,0 +1,255 @@
+package io.switchboard.itests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.switchboard.testkit.TestServer;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The customer-service core on the distribution as built: the bot answers and hands off, routing
+ * by skill, tier, capacity and overflow, one customer across channels, merge and un-merge.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class CoreIT {
+
+    static final String PASSWORD = "It-" + UUID.randomUUID();
+    static final String AGENT_PASSWORD = "Agent-" + UUID.randomUUID();
+    static final long OVERFLOW_SECONDS = 8;
+    static TestServer server;
+    static Api api;
+
+    @BeforeAll
+    static void boot() {
+        server = TestServer.unpack(TestServer.findDistribution(Path.of(System.getProperty("switchboard.distro.dir"))),
+                Path.of(System.getProperty("switchboard.itest.dir")), PASSWORD)
+                .configure("io.switchboard.routing", "overflowAfterSeconds", String.valueOf(OVERFLOW_SECONDS))
+                .configure("io.switchboard.routing", "intervalMillis", "200")
+                .configure("io.switchboard.bot", "handoffSkills", "billing:3")
+                .addAgent("it-billing", AGENT_PASSWORD)
+                .addAgent("it-novice", AGENT_PASSWORD)
+                .addAgent("it-home", AGENT_PASSWORD)
+                .requireRoutes("switchboard-conversation/conversation-inbound", "switchboard-webchat/webchat-inbound",
+                        "switchboard-webchat/webchat-outbound")
+                .start();
+        api = new Api(server);
+        agent("it-billing", "{\"billing\":5}", "{\"webchat\":1}", "CENTRE");
+        agent("it-novice", "{\"billing\":1}", "{\"webchat\":5}", "CENTRE");
+        agent("it-home", "{\"billing\":5}", "{\"webchat\":1}", "HOME");
+        api.expect(201, "POST", "/switchboard/api/kb/articles", """
+                {"title":"退款","answer":"退款请在“我的订单”里申请，3个工作日内到账。","keywords":["退款"],
+                 "synonyms":["退款,退钱,refund"],"language":"zh","enabled":true}""", api.admin());
+    }
+
+    @AfterAll
+    static void shutDown() {
+        if (server != null) {
+            server.stop();
+        }
+    }
+
+    static void agent(String id, String skills, String capacity, String workplace) {
+        api.expect(200, "PUT", "/switchboard/api/agents/" + id, "{\"name\":\"" + id + "\",\"skills\":" + skills
+                + ",\"capacity\":" + capacity + ",\"workplace\":\"" + workplace + "\"}", api.admin());
+    }
+
+    static void presence(String agentId, String presence) {
+        api.expect(200, "PUT", "/switchboard/api/agents/me/presence", "{\"presence\":\"" + presence + "\"}",
+                TestServer.basicAuth(agentId, AGENT_PASSWORD));
+    }
+
+    /** A visitor writes in the widget; returns the conversation id. */
+    static String visitorSays(String visitorId, String text) {
+        Api.Reply r = api.expect(202, "POST", "/switchboard/api/webchat/messages", "{\"visitorId\":\"" + visitorId
+                + "\",\"text\":\"" + text + "\",\"clientMessageId\":\"" + UUID.randomUUID() + "\"}", null);
+        return r.json().getString("conversationId");
+    }
+
+    static String visitor() {
+        return "it-" + UUID.randomUUID().toString().replace("-", "");
+    }
+
+    static JsonObject conversation(String id) {
+        Api.Reply r = api.call("GET", "/switchboard/api/conversations/" + id, null, api.admin());
+        return r.status() == 200 ? r.json() : null;
+    }
+
+    static String state(String id) {
+        JsonObject c = conversation(id);
+        return c == null ? "NONE" : c.getString("state");
+    }
+
+    static JsonObject awaitState(String id, String state, Duration timeout) {
+        return Api.await(id + " in " + state, timeout, () -> {
+            JsonObject c = conversation(id);
+            return c != null && c.getString("state").equals(state) ? c : null;
+        });
+    }
+
+    static List<String> outboundTexts(String conversationId) {
+        return api.expect(200, "GET", "/switchboard/api/conversations/" + conversationId + "/messages", null, api.admin())
+                .array().stream().map(JsonValue::asJsonObject)
+                .filter(m -> m.getString("direction").equals("OUTBOUND"))
+                .map(m -> m.getJsonArray("parts").getJsonObject(0).getString("text")).toList();
+    }
+
+    /** Stays as it is for {@code seconds}: what "gets nothing" and "not before" mean. */
+    static void staysIn(String conversationId, String state, long seconds) throws InterruptedException {
+        long end = System.currentTimeMillis() + seconds * 1000;
+        while (System.currentTimeMillis() < end) {
+            assertEquals(state, state(conversationId), conversationId + " left " + state + " too early");
+            Thread.sleep(250);
+        }
+    }
+
+    @Test
+    @Order(1)
+    void theBotAnswersAKnownQuestionAndAHumanIsRequestedWithTransferToAgent() {
+        String conversationId = visitorSays(visitor(), "我想退钱，怎么办？");
+        List<String> answers = Api.await("the bot's answer", Duration.ofSeconds(30), () -> {
+            List<String> out = outboundTexts(conversationId);
+            return out.isEmpty() ? null : out;
+        });
+        assertTrue(answers.get(0).contains("3个工作日内到账"), answers.toString());
+        assertEquals("BOT", state(conversationId));
+    }
+
+    @Test
+    @Order(2)
+    void aVipIsAssignedBeforeAnEarlierNonVipOnlyToAnAgentWithTheSkillAndNeverBeyondCapacity() throws Exception {
+        String standard = visitorSays(visitor(), "转人工");
+        awaitState(standard, "QUEUED", Duration.ofSeconds(30));
+        // the VIP first talks to the bot, is made VIP by an admin, then asks for a human
+        String vipVisitor = visitor();
+        String vip = visitorSays(vipVisitor, "退款怎么申请？");
+        Api.await("the bot's answer to the VIP", Duration.ofSeconds(30), () -> !outboundTexts(vip).isEmpty());
+        String vipCustomer = conversation(vip).getString("customerId");
+        api.expect(200, "PUT", "/switchboard/api/customers/" + vipCustomer, "{\"tier\":\"VIP\"}", api.admin());
+        visitorSays(vipVisitor, "我要转人工");
+        JsonObject queued = awaitState(vip, "QUEUED", Duration.ofSeconds(30));
+        assertEquals(List.of("billing:3"), queued.getJsonArray("skills").getValuesAs(jakarta.json.JsonString::getString));
+
+        presence("it-novice", "AVAILABLE");
+        staysIn(standard, "QUEUED", 3);
+        assertEquals("QUEUED", state(vip), "billing level 1 is not billing:3");
+
+        presence("it-billing", "AVAILABLE");
+        JsonObject assigned = awaitState(vip, "ASSIGNED", Duration.ofSeconds(30));
+        assertEquals("it-billing", assigned.getString("assignedAgentId"));
+        // it-billing takes one web chat at a time: the earlier standard customer waits
+        staysIn(standard, "QUEUED", 3);
+
+        api.expect(200, "POST", "/switchboard/api/conversations/" + vip + "/close", null,
+                TestServer.basicAuth("it-billing", AGENT_PASSWORD));
+        assertEquals("it-billing", awaitState(standard, "ASSIGNED", Duration.ofSeconds(30)).getString("assignedAgentId"));
+        presence("it-novice", "OFFLINE");
+    }
+
+    @Test
+    @Order(3)
+    void aConversationOverflowsToAHomeAgentAfterTheWaitAndNotBefore() throws Exception {
+        presence("it-home", "AVAILABLE");
+        // it-billing is at capacity with the standard customer from the test before
+        String waiting = visitorSays(visitor(), "人工客服");
+        JsonObject queued = awaitState(waiting, "QUEUED", Duration.ofSeconds(30));
+        Instant queuedAt = Instant.parse(queued.getString("queuedAt"));
+        long waitedSoFar = Duration.between(queuedAt, Instant.now()).toSeconds();
+        staysIn(waiting, "QUEUED", Math.max(1, OVERFLOW_SECONDS - waitedSoFar - 2));
+        JsonObject assigned = awaitState(waiting, "ASSIGNED", Duration.ofSeconds(30));
+        assertEquals("it-home", assigned.getString("assignedAgentId"));
+        JsonObject step = timeline(assigned.getString("customerId")).stream()
+                .filter(e -> e.getString("summary", "").startsWith("Assigned to it-home")).findFirst().orElseThrow();
+        Duration waited = Duration.between(queuedAt, Instant.parse(step.getString("time")));
+        assertTrue(waited.toMillis() >= OVERFLOW_SECONDS * 1000, "overflowed after only " + waited);
+        assertTrue(step.getString("summary").contains("HOME"), step.toString());
+    }
+
+    static List<JsonObject> timeline(String customerId) {
+        return api.expect(200, "GET", "/switchboard/api/customers/" + customerId + "/timeline?limit=200", null, api.admin())
+                .json().getJsonArray("entries").stream().map(JsonValue::asJsonObject).toList();
+    }
+
+    @Test
+    @Order(4)
+    void theSameVerifiedPhoneOrEmailOnAnotherChannelIsTheSameCustomerWithOneTimeline() {
+        String conversationId = visitorSays(visitor(), "我留个邮箱和电话：li@example.cn，13700000001");
+        String customerId = Api.await("conversation", Duration.ofSeconds(30), () -> conversation(conversationId))
+                .getString("customerId");
+        api.expect(200, "POST", "/switchboard/api/customers/" + customerId + "/addresses",
+                "{\"channel\":\"email\",\"address\":\"li@example.cn\",\"verified\":true}", api.admin());
+        api.expect(200, "POST", "/switchboard/api/customers/" + customerId + "/addresses",
+                "{\"channel\":\"sms\",\"address\":\"+8613700000001\",\"verified\":true}", api.admin());
+        api.expect(400, "POST", "/switchboard/api/customers/" + customerId + "/addresses",
+                "{\"channel\":\"email\",\"address\":\"guess@example.cn\",\"verified\":false}", api.admin());
+
+        api.channelSays("email", "li@example.cn", "邮件：发票收到了吗？", PASSWORD);
+        api.channelSays("voice", "+86 137-0000-0001", "来电：询问发票", PASSWORD);
+        List<String> texts = Api.await("three channels on one timeline", Duration.ofSeconds(30), () -> {
+            List<String> t = timeline(customerId).stream().filter(e -> e.getString("kind").equals("MESSAGE"))
+                    .filter(e -> e.getString("direction").equals("INBOUND")).map(e -> e.getString("summary")).toList();
+            return t.size() >= 3 ? t : null;
+        });
+        assertEquals(List.of("来电：询问发票", "邮件：发票收到了吗？", "我留个邮箱和电话：li@example.cn，13700000001"), texts);
+        List<String> channels = timeline(customerId).stream().filter(e -> e.getString("kind").equals("MESSAGE"))
+                .map(e -> e.getString("channel")).distinct().sorted().toList();
+        assertEquals(List.of("email", "voice", "webchat"), channels);
+        JsonObject customer = api.expect(200, "GET", "/switchboard/api/customers/" + customerId, null, api.admin()).json();
+        assertEquals(4, customer.getJsonArray("addresses").size(), customer.toString());
+    }
+
+    @Test
+    @Order(5)
+    void mergeThenUnmergeRestoresTheFormerStateExactly() {
+        String first = visitorSays(visitor(), "第一位：我的订单");
+        String firstCustomer = Api.await("conversation", Duration.ofSeconds(30), () -> conversation(first)).getString("customerId");
+        api.channelSays("sms", "+8613600000002", "第二位：我的订单", PASSWORD);
+        JsonObject second = Api.await("sms customer", Duration.ofSeconds(30), () -> api.call("GET",
+                "/switchboard/api/conversations?state=all&limit=200", null, api.admin()).array().stream()
+                .map(JsonValue::asJsonObject).filter(c -> c.getJsonObject("address").getString("address").equals("+8613600000002"))
+                .findFirst().orElse(null));
+        String secondCustomer = second.getString("customerId");
+        assertNotEquals(firstCustomer, secondCustomer);
+        // the bot hands both over (nothing it knows) and every agent is busy: nothing moves meanwhile
+        awaitState(first, "QUEUED", Duration.ofSeconds(30));
+        awaitState(second.getString("id"), "QUEUED", Duration.ofSeconds(30));
+        String[] paths = {"/switchboard/api/customers/" + firstCustomer, "/switchboard/api/customers/" + secondCustomer,
+                "/switchboard/api/customers/" + firstCustomer + "/timeline",
+                "/switchboard/api/customers/" + secondCustomer + "/timeline",
+                "/switchboard/api/customers/" + firstCustomer + "/conversations",
+                "/switchboard/api/customers/" + secondCustomer + "/conversations"};
+        List<String> before = List.of(paths).stream().map(p -> api.expect(200, "GET", p, null, api.admin()).body()).toList();
+
+        String mergeId = api.expect(201, "POST", "/switchboard/api/customers/merges", "{\"sourceId\":\"" + firstCustomer
+                + "\",\"targetId\":\"" + secondCustomer + "\",\"reason\":\"同一人\"}", api.admin()).json().getString("mergeId");
+        JsonObject merged = api.expect(200, "GET", paths[0], null, api.admin()).json();
+        assertEquals(secondCustomer, merged.getString("id"));
+        assertEquals(2, merged.getJsonArray("addresses").size());
+        assertEquals(2, api.expect(200, "GET", paths[2], null, api.admin()).json().getJsonArray("entries").stream()
+                .map(JsonValue::asJsonObject).filter(e -> e.getString("kind").equals("MESSAGE"))
+                .filter(e -> e.getString("direction").equals("INBOUND")).count(), "one timeline for both");
+        api.expect(403, "DELETE", "/switchboard/api/customers/merges/" + mergeId, null,
+                TestServer.basicAuth("it-novice", AGENT_PASSWORD));
+        String shown = server.shell("switchboard:customer-show " + firstCustomer);
+        assertTrue(shown.contains("MERGE") && shown.contains(mergeId), shown);
+
+        api.expect(204, "DELETE", "/switchboard/api/customers/merges/" + mergeId + "?reason=mistake", null, api.admin());
+        List<String> after = List.of(paths).stream().map(p -> api.expect(200, "GET", p, null, api.admin()).body()).toList();
+        assertEquals(before, after);
+        String history = api.expect(200, "GET", "/switchboard/api/customers/" + firstCustomer + "/identity-history", null,
+                api.admin()).body();
+        assertTrue(history.contains("\"UNMERGE\"") && history.contains("mistake"), history);
+    }
+}
