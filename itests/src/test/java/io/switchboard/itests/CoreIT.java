@@ -133,6 +133,18 @@ class CoreIT {
     }
 
     @Test
+    @Order(1)
+    void theBotGreetsWithTheWordsOfItsUtf8Configuration() {
+        String conversationId = visitorSays(visitor(), "你好");
+        List<String> answers = Api.await("the bot's greeting", Duration.ofSeconds(30), () -> {
+            List<String> out = outboundTexts(conversationId);
+            return out.isEmpty() ? null : out;
+        });
+        // etc/io.switchboard.bot.cfg holds it in UTF-8: garbled here means the file was read as Latin-1
+        assertEquals(List.of("您好！我是智能客服，请问有什么可以帮您？"), answers);
+    }
+
+    @Test
     @Order(2)
     void aVipIsAssignedBeforeAnEarlierNonVipOnlyToAnAgentWithTheSkillAndNeverBeyondCapacity() throws Exception {
         String standard = visitorSays(visitor(), "转人工");
