@@ -65,8 +65,21 @@ public class JdbcStore implements Store {
         }
     }
 
+    /**
+     * Plugins activate on several threads at boot. Liquibase's lock is a row in the database, and two
+     * migrations of one JVM waiting on it through the same pool have been seen to wait on each other
+     * for good; one at a time here, the database lock still guards against other servers.
+     */
+    private final Object migrations = new Object();
+
     @Override
     public void migrate(String changelog, ClassLoader loader) {
+        synchronized (migrations) {
+            migrateNow(changelog, loader);
+        }
+    }
+
+    private void migrateNow(String changelog, ClassLoader loader) {
         Map<String, Object> scope = new HashMap<>();
         scope.put(Scope.Attr.resourceAccessor.name(), new ClassLoaderResourceAccessor(loader));
         scope.put(Scope.Attr.classLoader.name(), Database.class.getClassLoader());

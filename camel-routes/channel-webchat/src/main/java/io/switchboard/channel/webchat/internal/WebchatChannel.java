@@ -53,6 +53,7 @@ public class WebchatChannel {
     private final Streams streams;
     private final RestEndpoint endpoint;
     private final ServiceRegistration<Servlet> stream;
+    private final ServiceRegistration<Object> widget;
 
     @Activate
     public WebchatChannel(BundleContext context, Config config, @Reference Bus bus, @Reference Store store)
@@ -80,10 +81,16 @@ public class WebchatChannel {
         props.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_SERVLET_ASYNC_SUPPORTED, true);
         stream = context.registerService(Servlet.class,
                 new StreamServlet(streams, json, config.streamTimeoutMinutes() * 60_000L), props);
+        // the widget's files (widget.js, and index.html, a page hosting it) from this bundle
+        Dictionary<String, Object> files = new Hashtable<>();
+        files.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_RESOURCE_PATTERN, "/switchboard/webchat/*");
+        files.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_RESOURCE_PREFIX, "/io/switchboard/channel/webchat/widget");
+        widget = context.registerService(Object.class, new Object(), files);
     }
 
     @Deactivate
     void deactivate() {
+        widget.unregister();
         stream.unregister();
         endpoint.close();
         streams.close();

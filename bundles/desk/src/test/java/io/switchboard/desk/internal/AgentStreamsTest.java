@@ -1,0 +1,212 @@
+package io.switchboard.desk.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.switchboard.api.BusAddress;
+import io.switchboard.api.CanonicalJson;
+import io.switchboard.api.DomainEvent;
+import io.switchboard.bus.BundleRoutes;
+import io.switchboard.bus.internal.ArtemisBus;
+import io.switchboard.testkit.TestBroker;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
+import org.apache.camel.CamelContext;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class AgentStreamsTest {
+
+    static final Instant LATER = Instant.now().plusSeconds(3600);
+
+    TestBroker broker;
+    ArtemisBus bus;
+    CamelContext camel;
+    AgentStreams streams;
+    final AtomicReference<Instant> now = new AtomicReference<>(Instant.now());
+    final CanonicalJson json = new CanonicalJson();
+
+    /** A browser: what the stream wrote, and whether it was ended. */
+    static class Browser implements AgentStreams.Sink {
+        final List<String> chunks = new CopyOnWriteArrayList<>();
+        volatile boolean closed;
+        volatile boolean gone;
+
+        @Override
+        public boolean write(String chunk) {
+            if (gone) {
+                return false;
+            }
+            chunks.add(chunk);
+            return true;
+        }
+
+        @Override
+        public void close() {
+            closed = true;
+        }
+
+        List<String> events() {
+            return chunks.stream().filter(c -> c.startsWith("event:")).toList();
+        }
+    }
+
+    @BeforeEach
+    void start() throws Exception {
+        broker = TestBroker.start();
+        bus = ArtemisBus.connect(broker.amqpUrl(), "test", "test");
+        Clock clock = new Clock() {
+            @Override public ZoneOffset getZone() { return ZoneOffset.UTC; }
+            @Override public Clock withZone(java.time.ZoneId zone) { return this; }
+            @Override public Instant instant() { return now.get(); }
+        };
+        streams = new AgentStreams(3600, 50, clock);
+        camel = new DefaultCamelContext();
+        camel.addComponent("bus", BundleRoutes.busComponent(bus));
+        camel.addRoutes(new DeskRoutes(json, streams));
+        camel.start();
+    }
+
+    @AfterEach
+    void stop() {
+        camel.stop();
+        streams.close();
+        bus.deactivate();
+        broker.close();
+    }
+
+    void publish(DomainEvent event) {
+        bus.publish(BusAddress.EVENTS, json.toJson(event), Map.of(BusAddress.DUPLICATE_ID, event.id()));
+    }
+
+    static DomainEvent event(String type, String conversationId, Map<String, String> data) {
+        return new DomainEvent(UUID.randomUUID().toString(), type, Instant.parse("2025-01-02T03:04:05Z"), conversationId,
+                "cust-1", data);
+    }
+
+    static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (!condition.getAsBoolean()) {
+            if (System.currentTimeMillis() > deadline) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    /** The topic subscription starts in the background; events published before it are not for us. */
+    void awaitSubscribed(Browser browser) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (browser.events().isEmpty()) {
+            if (System.currentTimeMillis() > deadline) {
+                throw new AssertionError("the desk route never subscribed to " + BusAddress.EVENTS);
+            }
+            publish(event("probe", null, Map.of()));
+            Thread.sleep(100);
+        }
+        Thread.sleep(300);
+        browser.chunks.clear();
+    }
+
+    @Test
+    void everyDomainEventReachesEveryOpenStreamInOrderAsAServerSentEvent() throws Exception {
+        Browser wang = new Browser();
+        Browser li = new Browser();
+        streams.open("wang", LATER, wang);
+        await("the opening", () -> !wang.chunks.isEmpty());
+        assertTrue(wang.chunks.get(0).startsWith("retry: "), "the stream says how soon to reconnect: " + wang.chunks);
+        awaitSubscribed(wang);
+        streams.open("li", LATER, li);
+
+        DomainEvent queued = event(DomainEvent.CONVERSATION_QUEUED, "c-1", Map.of("skills", "售后:2", "reason", "客户要求转人工 🙋"));
+        DomainEvent assigned = event(DomainEvent.CONVERSATION_ASSIGNED, "c-1", Map.of("agentId", "wang"));
+        DomainEvent presence = event(DomainEvent.AGENT_PRESENCE, null, Map.of("agentId", "li", "presence", "AVAILABLE"));
+        publish(queued);
+        bus.publish(BusAddress.EVENTS, "not json {", Map.of());
+        publish(assigned);
+        publish(presence);
+        await("three events for both", () -> wang.events().size() >= 3 && li.events().size() >= 3);
+
+        List<String> expected = List.of(
+                "event: conversation.queued\ndata: " + json.toJson(queued) + "\n\n",
+                "event: conversation.assigned\ndata: " + json.toJson(assigned) + "\n\n",
+                "event: agent.presence\ndata: " + json.toJson(presence) + "\n\n");
+        assertEquals(expected, wang.events());
+        assertEquals(expected, li.events());
+        assertTrue(wang.events().get(0).contains("客户要求转人工 🙋"));
+        assertFalse(json.toJson(queued).contains("\n"), "one data line per event");
+    }
+
+    @Test
+    void aStreamWhoseBrowserIsGoneIsDroppedAndTheOthersCarryOn() throws Exception {
+        Browser gone = new Browser();
+        Browser staying = new Browser();
+        streams.open("gone", LATER, gone);
+        streams.open("staying", LATER, staying);
+        awaitSubscribed(staying);
+        gone.gone = true;
+        publish(event(DomainEvent.CONVERSATION_CLOSED, "c-2", Map.of()));
+        await("the live stream's event", () -> staying.events().size() == 1);
+        await("the dead stream closed", () -> gone.closed);
+        assertEquals(1, streams.openStreams());
+    }
+
+    @Test
+    void aStreamThatFallsTooFarBehindIsClosedSoTheDeskReconnectsAndReloads() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        Browser slow = new Browser() {
+            @Override
+            public boolean write(String chunk) {
+                try {
+                    release.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return super.write(chunk);
+            }
+        };
+        Browser fast = new Browser();
+        streams.open("slow", LATER, slow);
+        streams.open("fast", LATER, fast);
+        // in bursts the fast browser keeps up with, while the slow one never takes anything
+        for (int burst = 1; burst <= 12; burst++) {
+            for (int i = 0; i < 10; i++) {
+                streams.publish(DomainEvent.MESSAGE_RECEIVED, "{\"n\":" + i + "}");
+            }
+            int sent = burst * 10;
+            await("the fast browser's burst", () -> fast.events().size() == sent);
+        }
+        release.countDown();
+        await("the slow stream closed", () -> slow.closed);
+        assertFalse(fast.closed);
+        assertTrue(slow.events().size() < 60, "a slow stream is not buffered without end: " + slow.events().size());
+        assertEquals(1, streams.openStreams());
+    }
+
+    @Test
+    void heartbeatsKeepTheStreamOpenAndAStreamEndsWithItsLogin() throws Exception {
+        Browser browser = new Browser();
+        streams.open("wang", now.get().plusSeconds(60), browser);
+        streams.beat();
+        await("a ping", () -> browser.chunks.contains(": ping\n\n"));
+        assertFalse(browser.closed);
+
+        now.set(now.get().plusSeconds(61));
+        streams.beat();
+        await("the stream closed", () -> browser.closed);
+        assertEquals("event: session.expired\ndata: {}\n\n", browser.chunks.get(browser.chunks.size() - 1));
+        assertEquals(0, streams.openStreams());
+    }
+}
