@@ -26,6 +26,13 @@ public record DomainEvent(String id, String type, Instant time, String conversat
     public static final String CUSTOMER_UNMERGED = "customer.unmerged";
     /** An address was linked to a customer; data: channel, address, verified. */
     public static final String CUSTOMER_LINKED = "customer.linked";
+    /**
+     * A call from a PBX or CTI (channel {@code voice}), for the screen-pop; data: callId, ani, dnis,
+     * queue, agentId (the agent the call rings, if known), recordingUrl, customerName.
+     */
+    public static final String CALL_OFFERED = "call.offered";
+    public static final String CALL_ANSWERED = "call.answered";
+    public static final String CALL_ENDED = "call.ended";
     /** data: agentId, presence. */
     public static final String AGENT_PRESENCE = "agent.presence";
 

@@ -2,6 +2,7 @@ package io.switchboard.conversation.internal;
 
 import io.switchboard.api.BusAddress;
 import io.switchboard.api.CanonicalJson;
+import io.switchboard.api.ContentPart;
 import io.switchboard.api.Conversation;
 import io.switchboard.api.ConversationState;
 import io.switchboard.api.Customer;
@@ -9,6 +10,7 @@ import io.switchboard.api.Direction;
 import io.switchboard.api.DomainEvent;
 import io.switchboard.api.Ids;
 import io.switchboard.api.Message;
+import io.switchboard.api.TimelineEntry;
 import io.switchboard.bus.Bus;
 import io.switchboard.bus.DeadLetters;
 import io.switchboard.store.Store;
@@ -19,6 +21,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 
@@ -66,6 +69,11 @@ final class InboundRoutes extends RouteBuilder {
         if (message.direction() != Direction.INBOUND) {
             throw new IllegalArgumentException("sb.inbound takes INBOUND messages, got " + message.direction());
         }
+        String call = callEvent(message);
+        if (call != null) {
+            receiveCall(message, call);
+            return;
+        }
         Steps steps = new Steps();
         Outcome outcome = store.inTransaction(s -> {
             Instant now = Desk.now();
@@ -88,6 +96,62 @@ final class InboundRoutes extends RouteBuilder {
                     BusAddress.GROUP_ID, m.conversationId(), BusAddress.PAYLOAD_TYPE, "Message"));
         }
         steps.publish(bus, json);
+    }
+
+    /** The {@code call.*} event a voice channel reports, or null for a message someone wrote. */
+    static String callEvent(Message message) {
+        for (ContentPart part : message.parts()) {
+            if (part.kind() == ContentPart.Kind.EVENT && part.name() != null && part.name().startsWith("call.")) {
+                return part.name();
+            }
+        }
+        return null;
+    }
+
+    /**
+     * A call event joins the caller's timeline (beside their latest conversation, which it leaves
+     * as it is: the PBX, not the queue, routes calls) and goes out on {@code sb.events}, where the
+     * agent desktop turns {@code call.offered} into the screen-pop. A repeat of the same event
+     * (the channel's id is the call's id and the event) records nothing new and repeats the event
+     * under the same id, which the broker drops.
+     */
+    private void receiveCall(Message message, String event) {
+        if (!Set.of(DomainEvent.CALL_OFFERED, DomainEvent.CALL_ANSWERED, DomainEvent.CALL_ENDED).contains(event)) {
+            throw new IllegalArgumentException("unknown call event " + event);
+        }
+        Map<String, String> h = message.headers();
+        DomainEvent published = store.inTransaction(s -> {
+            Customer customer = s.customers().forAddress(message.address(), null);
+            List<String> group = s.customers().group(customer.id());
+            String conversationId = s.conversations().ofCustomers(group, false, 1).stream()
+                    .map(Conversation::id).findFirst().orElse(null);
+            Map<String, String> data = new java.util.TreeMap<>();
+            data.put("callId", h.getOrDefault("callId", message.channelMessageId()));
+            data.put("ani", message.address().address());
+            for (String key : List.of("dnis", "queue", "agentId", "recordingUrl")) {
+                if (h.get(key) != null && !h.get(key).isBlank()) {
+                    data.put(key, h.get(key));
+                }
+            }
+            data.put("customerName", customer.name() == null ? "" : customer.name());
+            String id = "call:" + message.deduplicationId();
+            s.timeline().record(new TimelineEntry(id, customer.id(), conversationId, message.time(),
+                    TimelineEntry.Kind.CALL, message.address().channel(), Direction.INBOUND, h.get("agentId"),
+                    callSummary(event, data), data));
+            return new DomainEvent(id, event, message.time(), conversationId, customer.id(), data);
+        });
+        bus.publish(BusAddress.EVENTS, json.toJson(published), Map.of(BusAddress.DUPLICATE_ID, published.id(),
+                BusAddress.PAYLOAD_TYPE, "DomainEvent"));
+    }
+
+    private static String callSummary(String event, Map<String, String> data) {
+        String what = switch (event) {
+            case DomainEvent.CALL_OFFERED -> "Call from ";
+            case DomainEvent.CALL_ANSWERED -> "Call answered" + (data.containsKey("agentId") ? " by " + data.get("agentId") : "") + ", from ";
+            default -> "Call ended, from ";
+        };
+        return what + data.get("ani") + (data.containsKey("dnis") ? " to " + data.get("dnis") : "")
+                + (data.containsKey("queue") ? " (queue " + data.get("queue") + ")" : "");
     }
 
     /**

@@ -139,6 +139,35 @@ class LifecycleFlowTest extends FlowTestBase {
         assertEquals(List.of(sms, voice), customer.addresses());
     }
 
+    @Test
+    void aCallFromAKnownNumberJoinsThatCustomersTimelineOnceAndLeavesTheConversationAsItIs() throws Exception {
+        ChannelAddress sms = new ChannelAddress("sms", "+8613800138009");
+        put(says(sms, "短信：宽带坏了"));
+        Conversation conversation = awaitConversationOf(sms);
+        Message offered = new Message(Ids.newId(), "call-77:call.offered", Direction.INBOUND,
+                new ChannelAddress("voice", "+8613800138009"), null, null, null,
+                Instant.now().truncatedTo(ChronoUnit.MICROS), List.of(ContentPart.event("call.offered")),
+                Map.of("callId", "call-77", "dnis", "+864001234567", "queue", "宽带"));
+        put(offered);
+        put(new Message(Ids.newId(), offered.channelMessageId(), offered.direction(), offered.address(), null, null, null,
+                offered.time(), offered.parts(), offered.headers()));
+        List<TimelineEntry> calls = await(() -> {
+            List<TimelineEntry> c = store.inTransaction(s -> s.timeline().page(conversation.customerId(), null, 50))
+                    .entries().stream().filter(e -> e.kind() == TimelineEntry.Kind.CALL).toList();
+            return c.isEmpty() ? null : c;
+        });
+        Thread.sleep(500);
+        calls = store.inTransaction(s -> s.timeline().page(conversation.customerId(), null, 50))
+                .entries().stream().filter(e -> e.kind() == TimelineEntry.Kind.CALL).toList();
+        assertEquals(1, calls.size(), "the repeat was recorded again: " + calls);
+        TimelineEntry call = calls.get(0);
+        assertEquals(conversation.id(), call.conversationId());
+        assertEquals("Call from +8613800138009 to +864001234567 (queue 宽带)", call.summary());
+        assertEquals("call-77", call.data().get("callId"));
+        assertEquals(conversation.state(), desk.conversation(conversation.id()).state());
+        assertEquals(1, desk.timeline(conversation.id(), 10).size(), "a call is not a message of the conversation");
+    }
+
     void awaitState(String id, ConversationState state) throws InterruptedException {
         await(() -> stateOf(id) == state ? Boolean.TRUE : null);
     }
