@@ -13,7 +13,7 @@
   var EVENT_TYPES = ['conversation.opened', 'conversation.continued', 'conversation.queued',
     'conversation.assigned', 'conversation.waiting', 'conversation.closed', 'conversation.reopened',
     'conversation.transferred', 'message.received', 'message.sent', 'customer.merged',
-    'customer.unmerged', 'customer.linked', 'agent.presence'];
+    'customer.unmerged', 'customer.linked', 'agent.presence', 'call.offered', 'call.answered', 'call.ended'];
   var REPLY_RETRIES = 3;
 
   var state = {
@@ -521,6 +521,44 @@
     $('#timeline-older').hidden = !t.next;
   }
 
+  // ---- the screen-pop: who is calling, and what happened with them before ------------------------
+
+  function screenPop(event) {
+    var data = event.data || {};
+    var pop = $('#screen-pop');
+    pop.dataset.callId = data.callId || '';
+    pop.dataset.customerId = event.customerId || '';
+    pop.dataset.state = 'ringing';
+    $('#pop-number').textContent = data.ani || '';
+    $('#pop-queue').textContent = data.queue ? 'queue ' + data.queue : '';
+    $('#pop-name').textContent = data.customerName || 'Unknown caller';
+    $('#pop-tier').textContent = '';
+    $('#pop-timeline').replaceChildren();
+    var open = $('#pop-open');
+    open.hidden = !event.conversationId;
+    open.onclick = function () { openConversation(event.conversationId); };
+    pop.hidden = false;
+    if (!event.customerId) { return; }
+    api('GET', '/customers/' + enc(event.customerId)).then(function (customer) {
+      if (pop.dataset.customerId !== event.customerId) { return; }
+      $('#pop-name').textContent = customer.name || customer.id;
+      $('#pop-tier').textContent = customer.tier === 'VIP' ? 'VIP' : '';
+      pop.dataset.customerId = customer.id;
+    }).catch(report('Cannot load the caller'));
+    api('GET', '/customers/' + enc(event.customerId) + '/timeline?limit=10').then(function (page) {
+      if (pop.dataset.callId !== (data.callId || '')) { return; }
+      var ol = $('#pop-timeline');
+      ol.replaceChildren();
+      (page.entries || []).forEach(function (e) {
+        var li = el('li');
+        li.dataset.kind = e.kind;
+        li.appendChild(el('span', 'meta', time(e.time) + ' \u00b7 ' + (e.channel || e.kind.toLowerCase())));
+        li.appendChild(el('span', 'summary', ' ' + shorten(e.summary, 140)));
+        ol.appendChild(li);
+      });
+    }).catch(report('Cannot load the caller\'s timeline'));
+  }
+
   // ---- acting on the conversation ---------------------------------------------------------------
 
   function selectedAddress() {
@@ -677,6 +715,14 @@
       if (customerHere && !here) { due.timeline = true; }
     } else if (type.indexOf('customer.') === 0) {
       if (customerHere) { due.customer = due.timeline = due.conversation = true; }
+    } else if (type.indexOf('call.') === 0) {
+      if (customerHere) { due.timeline = true; }
+      // a call ringing for this agent, or for nobody in particular, pops its caller up
+      if (type === 'call.offered' && (!data.agentId || (state.session && data.agentId === state.session.user))) {
+        screenPop(event);
+      } else if (type === 'call.ended' && $('#screen-pop').dataset.callId === data.callId) {
+        $('#screen-pop').dataset.state = 'ended';
+      }
     } else if (type === 'agent.presence') {
       due.agents = due.agents || supervising;
       if (state.session && data.agentId === state.session.user && state.profile) {
@@ -749,6 +795,7 @@
       if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) { sendReply(e); }
     });
     $('#timeline-older').addEventListener('click', function () { loadTimeline(true); });
+    $('#pop-dismiss').addEventListener('click', function () { $('#screen-pop').hidden = true; });
     var saved = sessionStorage.getItem(SESSION_KEY);
     var session = null;
     try { session = saved ? JSON.parse(saved) : null; } catch (e) { session = null; }
