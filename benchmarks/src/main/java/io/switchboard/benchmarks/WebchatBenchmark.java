@@ -42,6 +42,8 @@ public final class WebchatBenchmark {
         try (TestServer server = TestServer.unpack(
                 TestServer.findDistribution(Path.of(System.getProperty("switchboard.distro.dir"))),
                 Path.of(System.getProperty("switchboard.bench.dir")), password)
+                // every simulated visitor posts from this one address: the per-address limit would be the figure
+                .configure("io.switchboard.channel.webchat", "ratePerMinute", "100000000")
                 .requireRoutes("switchboard-conversation/conversation-inbound", "switchboard-webchat/webchat-inbound")) {
             long boot = System.nanoTime();
             server.start();

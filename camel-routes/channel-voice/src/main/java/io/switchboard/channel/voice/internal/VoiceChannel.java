@@ -1,5 +1,6 @@
 package io.switchboard.channel.voice.internal;
 
+import io.switchboard.rest.SourceRate;
 import io.switchboard.api.BusAddress;
 import io.switchboard.api.CanonicalJson;
 import io.switchboard.bus.Bus;

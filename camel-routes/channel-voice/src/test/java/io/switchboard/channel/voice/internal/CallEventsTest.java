@@ -1,5 +1,6 @@
 package io.switchboard.channel.voice.internal;
 
+import io.switchboard.rest.SourceRate;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -6,6 +6,9 @@ import io.switchboard.api.Direction;
 import io.switchboard.api.Ids;
 import io.switchboard.api.Message;
 import io.switchboard.rest.ProblemException;
+import io.switchboard.rest.SourceRate;
+import javax.servlet.http.HttpServletRequest;
+import javax.ws.rs.core.Context;
 import io.switchboard.store.Store;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -45,18 +48,30 @@ public final class VisitorApi {
     private final Store store;
     private final Inbound inbound;
     private final int maxTextLength;
+    private final SourceRate rate;
 
-    VisitorApi(Store store, Inbound inbound, int maxTextLength) {
+    VisitorApi(Store store, Inbound inbound, int maxTextLength, SourceRate rate) {
         this.store = store;
         this.inbound = inbound;
         this.maxTextLength = maxTextLength;
+        this.rate = rate;
     }
 
     @POST
     @Path("messages")
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
-    public Response post(Incoming in) {
+    public Response post(Incoming in, @Context HttpServletRequest request) {
+        return accept(in, request.getRemoteAddr());
+    }
+
+    /** What {@link #post} does for a request from {@code source} (the sender's address). */
+    Response accept(Incoming in, String source) {
+        long wait = rate.waitSeconds(source, System.currentTimeMillis());
+        if (wait > 0) {
+            throw ProblemException.retryAfter(429, "Too many requests",
+                    "too many messages from this address; retry in " + wait + " s", wait);
+        }
         if (in == null) {
             throw new ProblemException(400, "Bad request", "a JSON body is required");
         }

@@ -6,6 +6,7 @@ import io.switchboard.bus.Bus;
 import io.switchboard.bus.BundleRoutes;
 import io.switchboard.bus.BusUnavailableException;
 import io.switchboard.rest.RestEndpoint;
+import io.switchboard.rest.SourceRate;
 import io.switchboard.store.Store;
 import java.util.Dictionary;
 import java.util.Hashtable;
@@ -39,6 +40,9 @@ public class WebchatChannel {
 
         @AttributeDefinition(description = "Longest message text, in characters (longer: 413)")
         int maxTextLength() default 4_000;
+
+        @AttributeDefinition(description = "Messages a minute from one address (more: 429 with Retry-After)")
+        int ratePerMinute() default 120;
 
         @AttributeDefinition(description = "Seconds between keep-alive comments on open streams")
         int heartbeatSeconds() default 15;
@@ -74,7 +78,7 @@ public class WebchatChannel {
             }
         };
         endpoint = RestEndpoint.publish(context, "/webchat", config.maxBodyBytes(), false,
-                new VisitorApi(store, inbound, config.maxTextLength()));
+                new VisitorApi(store, inbound, config.maxTextLength(), new SourceRate(config.ratePerMinute())));
         Dictionary<String, Object> props = new Hashtable<>();
         props.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_SERVLET_PATTERN, RestEndpoint.ROOT + "/webchat/stream");
         props.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_SERVLET_NAME, "switchboard-webchat-stream");

@@ -54,7 +54,8 @@ class WebchatFlowTest {
         camel.start();
         var producer = camel.createProducerTemplate();
         api = new VisitorApi(store, m -> producer.sendBodyAndHeaders(WebchatRoutes.INBOUND, json.toJson(m),
-                Map.of(BusAddress.DUPLICATE_ID, m.deduplicationId(), BusAddress.GROUP_ID, m.conversationId())), 20);
+                Map.of(BusAddress.DUPLICATE_ID, m.deduplicationId(), BusAddress.GROUP_ID, m.conversationId())), 20,
+                new io.switchboard.rest.SourceRate(30));
     }
 
     @AfterEach
@@ -70,13 +71,17 @@ class WebchatFlowTest {
         return TestBroker.receive(bus.connectionFactory(), BusAddress.INBOUND, timeoutMs);
     }
 
+    javax.ws.rs.core.Response post(VisitorApi.Incoming in) {
+        return api.accept(in, "10.0.0.1");
+    }
+
     @Test
     void aPostIsOnTheBusOnceWithItsIdsEvenWhenResent() throws Exception {
-        var first = (VisitorApi.Accepted) api.post(new VisitorApi.Incoming(null, "你好 👋", "m-1")).getEntity();
+        var first = (VisitorApi.Accepted) post(new VisitorApi.Incoming(null, "你好 👋", "m-1")).getEntity();
         assertTrue(first.visitorId().matches(Visitors.ID_PATTERN));
-        var again = (VisitorApi.Accepted) api.post(new VisitorApi.Incoming(first.visitorId(), "你好 👋", "m-1")).getEntity();
+        var again = (VisitorApi.Accepted) post(new VisitorApi.Incoming(first.visitorId(), "你好 👋", "m-1")).getEntity();
         assertEquals(first, again, "a resend must get the same ids");
-        var next = (VisitorApi.Accepted) api.post(new VisitorApi.Incoming(first.visitorId(), "second", "m-2")).getEntity();
+        var next = (VisitorApi.Accepted) post(new VisitorApi.Incoming(first.visitorId(), "second", "m-2")).getEntity();
         assertEquals(first.conversationId(), next.conversationId());
         assertNotEquals(first.messageId(), next.messageId());
 
@@ -90,7 +95,7 @@ class WebchatFlowTest {
         assertNull(take(300), "the resend reached the bus");
 
         // another visitor using the same client id is another message
-        var other = (VisitorApi.Accepted) api.post(new VisitorApi.Incoming(null, "hi", "m-1")).getEntity();
+        var other = (VisitorApi.Accepted) post(new VisitorApi.Incoming(null, "hi", "m-1")).getEntity();
         assertNotEquals(first.messageId(), other.messageId());
         assertNotEquals(first.conversationId(), other.conversationId());
         assertNotNull(take(5000));
@@ -98,14 +103,37 @@ class WebchatFlowTest {
 
     @Test
     void badInputIsRefusedAndNothingReachesTheBus() throws Exception {
-        assertEquals(400, status(() -> api.post(new VisitorApi.Incoming(null, " ", null))));
-        assertEquals(400, status(() -> api.post(new VisitorApi.Incoming("short", "hi", null))));
-        assertEquals(400, status(() -> api.post(new VisitorApi.Incoming(null, "hi", "has spaces"))));
-        assertEquals(400, status(() -> api.post(null)));
-        assertEquals(413, status(() -> api.post(new VisitorApi.Incoming(null, "长".repeat(21), null))));
-        assertEquals(202, api.post(new VisitorApi.Incoming(null, "长".repeat(20), null)).getStatus());
+        assertEquals(400, status(() -> post(new VisitorApi.Incoming(null, " ", null))));
+        assertEquals(400, status(() -> post(new VisitorApi.Incoming("short", "hi", null))));
+        assertEquals(400, status(() -> post(new VisitorApi.Incoming(null, "hi", "has spaces"))));
+        assertEquals(400, status(() -> post(null)));
+        assertEquals(413, status(() -> post(new VisitorApi.Incoming(null, "长".repeat(21), null))));
+        assertEquals(202, post(new VisitorApi.Incoming(null, "长".repeat(20), null)).getStatus());
         assertNotNull(take(5000));
         assertNull(take(300));
+    }
+
+    @Test
+    void anAddressOverItsRateIs429WithRetryAfterAndNothingGoesOnTheBus() throws Exception {
+        int accepted = 0;
+        javax.ws.rs.WebApplicationException refused = null;
+        for (int i = 0; i < 40 && refused == null; i++) {
+            try {
+                api.accept(new VisitorApi.Incoming(null, "刷屏 " + i, "flood-" + i), "10.9.9.9");
+                accepted++;
+            } catch (javax.ws.rs.WebApplicationException e) {
+                refused = e;
+            }
+        }
+        assertEquals(30, accepted, "the rate is 30 a minute");
+        assertEquals(429, refused.getResponse().getStatus());
+        assertEquals("2", refused.getResponse().getHeaderString("Retry-After"));
+        assertEquals(202, api.accept(new VisitorApi.Incoming(null, "另一个人", "other-1"), "10.9.9.10").getStatus(),
+                "another address has its own rate");
+        for (int i = 0; i < 31; i++) {
+            assertNotNull(take(5000));
+        }
+        assertNull(take(300), "a refused message reached the bus");
     }
 
     static int status(Runnable call) {

@@ -1,14 +1,15 @@
-package io.switchboard.channel.voice.internal;
+package io.switchboard.rest;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * A token bucket per source (the sender's address): {@code perMinute} requests a minute, in bursts
- * of up to that many. Sources are forgotten least recently used first, so a flood of new addresses
- * costs bounded memory.
+ * A token bucket per source (the sender's address, an account): {@code perMinute} requests a
+ * minute, in bursts of up to that many. Every channel endpoint answers a source over its rate with
+ * 429 and {@code Retry-After} before anything reaches the bus. Sources are forgotten least recently
+ * used first, so a flood of new addresses costs bounded memory.
  */
-final class SourceRate {
+public final class SourceRate {
 
     private static final int MAX_SOURCES = 10_000;
 
@@ -22,12 +23,12 @@ final class SourceRate {
         }
     };
 
-    SourceRate(int perMinute) {
+    public SourceRate(int perMinute) {
         this.perMinute = Math.max(1, perMinute);
     }
 
     /** @return 0 if {@code source} may go on now, else the seconds until it may */
-    synchronized long waitSeconds(String source, long nowMillis) {
+    public synchronized long waitSeconds(String source, long nowMillis) {
         double[] b = buckets.computeIfAbsent(source, k -> new double[] {perMinute, nowMillis});
         b[0] = Math.min(perMinute, b[0] + (nowMillis - b[1]) * perMinute / 60_000.0);
         b[1] = nowMillis;
