@@ -1,0 +1,228 @@
+package io.switchboard.channel.wechat.internal;
+
+import io.switchboard.api.Message;
+import io.switchboard.bus.BusUnavailableException;
+import io.switchboard.rest.Problem;
+import io.switchboard.rest.ProblemException;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import javax.annotation.security.PermitAll;
+import javax.servlet.http.HttpServletRequest;
+import javax.ws.rs.GET;
+import javax.ws.rs.POST;
+import javax.ws.rs.Path;
+import javax.ws.rs.PathParam;
+import javax.ws.rs.core.Context;
+import javax.ws.rs.core.MediaType;
+import javax.ws.rs.core.Response;
+import javax.ws.rs.core.UriInfo;
+import javax.ws.rs.WebApplicationException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The account's URL in WeChat's console: {@code /switchboard/api/wechat/{account}}. Anonymous, as
+ * WeChat calls it; every request proves itself with WeChat's signature over the account's token.
+ *
+ * <p>{@code GET} is WeChat checking the URL: a good signature gets {@code echostr} back. {@code POST}
+ * is a push: checked, decrypted in safe mode, put on the bus, and answered {@code success} at once,
+ * since WeChat gives up after 5 seconds. Answers reach the customer later, through the
+ * customer-service API. A 503 (bus down) makes WeChat try again; the retries are one message by
+ * their {@code MsgId}.
+ */
+@Path("/")
+@PermitAll
+public final class CallbackApi {
+
+    /** Puts the message on the bus and returns once the broker has it. */
+    interface Inbound {
+        /** @throws BusUnavailableException when the broker did not take it */
+        void accept(Message message);
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(CallbackApi.class);
+
+    private final Settings settings;
+    private final MessageCipher cipher;
+    private final Inbound inbound;
+    private final PushXml xml = new PushXml();
+    private final RateLimits perAddress;
+    private final RateLimits perCustomer;
+
+    CallbackApi(Settings settings, Inbound inbound) {
+        this(settings, inbound, new RateLimits(settings.ipRatePerMinute()), new RateLimits(settings.ratePerMinute()));
+    }
+
+    CallbackApi(Settings settings, Inbound inbound, RateLimits perAddress, RateLimits perCustomer) {
+        this.settings = settings;
+        this.cipher = settings.cipher();
+        this.inbound = inbound;
+        this.perAddress = perAddress;
+        this.perCustomer = perCustomer;
+    }
+
+    @GET
+    @Path("{account}")
+    public Response verify(@PathParam("account") String account, @Context UriInfo uri,
+                           @Context HttpServletRequest request) {
+        return verify(account, query(uri), request.getRemoteAddr());
+    }
+
+    @POST
+    @Path("{account}")
+    public Response receive(@PathParam("account") String account, @Context UriInfo uri,
+                            @Context HttpServletRequest request, InputStream body) {
+        return receive(account, query(uri), body, request.getContentLengthLong(), request.getRemoteAddr());
+    }
+
+    Response verify(String account, Map<String, String> q, String remote) {
+        admit(account, remote);
+        signed(q);
+        String echostr = q.get("echostr");
+        if (echostr == null || echostr.isEmpty()) {
+            throw new ProblemException(400, "Bad request", "echostr is required");
+        }
+        return Response.ok(echostr, MediaType.TEXT_PLAIN_TYPE.withCharset("UTF-8")).build();
+    }
+
+    Response receive(String account, Map<String, String> q, InputStream body, long contentLength, String remote) {
+        admit(account, remote);
+        if (contentLength > settings.maxBodyBytes()) {
+            throw tooLarge(settings.maxBodyBytes());
+        }
+        signed(q);
+        byte[] bytes = read(body);
+        Map<String, String> fields = parse(bytes);
+        boolean encrypted = "aes".equalsIgnoreCase(q.get("encrypt_type"));
+        if (encrypted && settings.mode() == Settings.Mode.PLAIN) {
+            throw new ProblemException(400, "Bad request",
+                    "an encrypted push, but the channel is in plain mode: set mode and encodingAesKey as in WeChat's console");
+        }
+        if (!encrypted && settings.mode() == Settings.Mode.SAFE) {
+            throw new ProblemException(400, "Bad request", "a clear push, but the channel is in safe mode");
+        }
+        if (encrypted) {
+            fields = decrypt(q, fields);
+        }
+        Optional<Message> message;
+        try {
+            message = Pushes.toMessage(fields, settings.account());
+        } catch (IllegalArgumentException e) {
+            throw new ProblemException(400, "Bad request", e.getMessage());
+        }
+        if (message.isPresent()) {
+            Message m = message.get();
+            limit(perCustomer, m.address().address(), "this customer");
+            try {
+                inbound.accept(m);
+            } catch (BusUnavailableException e) {
+                LOG.warn("WeChat push {} not taken by the bus; WeChat will retry: {}", m.channelMessageId(), e.getMessage());
+                throw refusal(503, "Service unavailable", "the message could not be queued; WeChat retries it", 5);
+            }
+        } else {
+            LOG.debug("WeChat push of type {} {} answered and dropped", fields.get("MsgType"), fields.get("Event"));
+        }
+        return Response.ok("success", MediaType.TEXT_PLAIN_TYPE.withCharset("UTF-8")).build();
+    }
+
+    /** The account exists, is configured, and this address is not flooding it. */
+    private void admit(String account, String remote) {
+        if (!settings.account().equals(account)) {
+            throw new ProblemException(404, "Not found", "no WeChat account " + account);
+        }
+        if (!settings.canReceive()) {
+            throw refusal(503, "Service unavailable", "the WeChat channel has no token configured", 60);
+        }
+        limit(perAddress, remote == null ? "?" : remote, "this address");
+    }
+
+    private static void limit(RateLimits limits, String source, String who) {
+        long wait = limits.take(source);
+        if (wait > 0) {
+            throw refusal(429, "Too many requests", "too many requests from " + who, wait);
+        }
+    }
+
+    private void signed(Map<String, String> q) {
+        if (!Signatures.matches(q.get("signature"), settings.token(), q.get("timestamp"), q.get("nonce"))) {
+            LOG.debug("WeChat request with a bad signature refused");
+            throw new ProblemException(401, "Unauthorized", "the signature does not match the account's token");
+        }
+    }
+
+    private Map<String, String> decrypt(Map<String, String> q, Map<String, String> outer) {
+        String encrypted = outer.get("Encrypt");
+        if (encrypted == null || encrypted.isBlank()) {
+            throw new ProblemException(400, "Bad request", "encrypt_type=aes without an Encrypt element");
+        }
+        if (!Signatures.matches(q.get("msg_signature"), settings.token(), q.get("timestamp"), q.get("nonce"), encrypted)) {
+            throw new ProblemException(401, "Unauthorized", "msg_signature does not match");
+        }
+        try {
+            return xml.parse(cipher.decrypt(encrypted).getBytes(StandardCharsets.UTF_8));
+        } catch (MessageCipher.Refused e) {
+            LOG.warn("WeChat push refused: {}", e.getMessage());
+            throw new ProblemException(401, "Unauthorized", e.getMessage());
+        } catch (IllegalArgumentException e) {
+            throw new ProblemException(400, "Bad request", e.getMessage());
+        }
+    }
+
+    private Map<String, String> parse(byte[] bytes) {
+        try {
+            return xml.parse(bytes);
+        } catch (IllegalArgumentException e) {
+            throw new ProblemException(400, "Bad request", e.getMessage());
+        }
+    }
+
+    private byte[] read(InputStream body) {
+        int max = settings.maxBodyBytes();
+        if (body == null) {
+            throw new ProblemException(400, "Bad request", "a body is required");
+        }
+        ByteArrayOutputStream buffer = new ByteArrayOutputStream(Math.min(max, 4096));
+        byte[] chunk = new byte[4096];
+        try (body) {
+            int n;
+            while ((n = body.read(chunk)) != -1) {
+                if (buffer.size() + n > max) {
+                    throw tooLarge(max);
+                }
+                buffer.write(chunk, 0, n);
+            }
+        } catch (IOException e) {
+            throw new ProblemException(400, "Bad request", "the body could not be read");
+        }
+        if (buffer.size() == 0) {
+            throw new ProblemException(400, "Bad request", "a body is required");
+        }
+        return buffer.toByteArray();
+    }
+
+    private static ProblemException tooLarge(int max) {
+        return new ProblemException(413, "Body too large", "the body exceeds " + max + " bytes");
+    }
+
+    private static WebApplicationException refusal(int status, String title, String detail, long retryAfterSeconds) {
+        Response r = Response.fromResponse(Problem.of(status, title, detail).toResponse())
+                .header("Retry-After", Long.toString(retryAfterSeconds)).build();
+        return new WebApplicationException(detail, r);
+    }
+
+    private static Map<String, String> query(UriInfo uri) {
+        Map<String, String> q = new LinkedHashMap<>();
+        for (Map.Entry<String, List<String>> e : uri.getQueryParameters().entrySet()) {
+            if (!e.getValue().isEmpty()) {
+                q.put(e.getKey(), e.getValue().get(0));
+            }
+        }
+        return q;
+    }
+}
