@@ -35,7 +35,8 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
  * {@link Bus} service is registered only once the broker has answered; everything that needs the
  * bus waits for the service instead of racing the broker.
  */
-@Component(configurationPid = "io.switchboard.bus", configurationPolicy = ConfigurationPolicy.REQUIRE)
+// service = {}: the Bus is registered by hand once the broker answers, never by DS at activation
+@Component(service = {}, immediate = true, configurationPid = "io.switchboard.bus", configurationPolicy = ConfigurationPolicy.REQUIRE)
 @Designate(ocd = ArtemisBus.Config.class)
 public class ArtemisBus implements Bus {
 
