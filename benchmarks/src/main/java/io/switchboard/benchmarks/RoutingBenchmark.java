@@ -362,5 +362,11 @@ public final class RoutingBenchmark {
         public Conversation close(String conversationId, String agentId) {
             throw new UnsupportedOperationException();
         }
+
+        @Override
+        public io.switchboard.api.Message push(String customerId, String channel, String text, String pushId, String reason,
+                                                 java.util.Map<String, String> data) {
+            throw new UnsupportedOperationException();
+        }
     }
 }

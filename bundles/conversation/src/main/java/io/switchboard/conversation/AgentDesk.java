@@ -5,6 +5,7 @@ import io.switchboard.api.Conversation;
 import io.switchboard.api.ConversationState;
 import io.switchboard.api.Message;
 import java.util.List;
+import java.util.Map;
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
@@ -76,4 +77,21 @@ public interface AgentDesk {
 
     /** Closes it; the customer writing again reopens it. */
     Conversation close(String conversationId, String agentId);
+
+    /** The agent name proactive messages carry (a work order's step, a proactive rule's push). */
+    String PUSH = "push";
+
+    /**
+     * The contact centre writes first: a work order's step the customer should know of, a survey, a
+     * proactive rule's warning. The message goes to the customer's address on {@code channel} (null:
+     * their preferred channel, else where they last wrote), into their open conversation there or a
+     * new one that waits for them, so their answer comes back to it (to the bot or the queue when no
+     * agent has it). It is stored, sent on {@code sb.outbound.<channel>}, and on the timeline as a
+     * PUSH with {@code reason}, so any agent sees why the customer calls.
+     *
+     * @param pushId the caller's idempotency key (the message id): a retry never sends twice
+     * @param data   what the timeline keeps with it (a work order's id, a flight number)
+     * @throws IllegalArgumentException if the customer has no address on that channel
+     */
+    Message push(String customerId, String channel, String text, String pushId, String reason, Map<String, String> data);
 }

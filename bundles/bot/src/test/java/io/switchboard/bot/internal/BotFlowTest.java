@@ -299,5 +299,11 @@ class BotFlowTest {
         public Conversation close(String conversationId, String agentId) {
             throw new UnsupportedOperationException("the bot never closes");
         }
+
+        @Override
+        public io.switchboard.api.Message push(String customerId, String channel, String text, String pushId, String reason,
+                                                 java.util.Map<String, String> data) {
+            throw new UnsupportedOperationException("the bot never pushes");
+        }
     }
 }

@@ -125,6 +125,86 @@ final class Desk implements AgentDesk {
     }
 
     @Override
+    public Message push(String customerId, String channel, String text, String pushId, String reason,
+                        Map<String, String> data) {
+        if (text == null || text.isBlank()) {
+            throw new IllegalArgumentException("text is required");
+        }
+        if (text.length() > MAX_REPLY_LENGTH) {
+            throw new IllegalArgumentException("text longer than " + MAX_REPLY_LENGTH + " characters");
+        }
+        if (pushId != null && !pushId.matches("[A-Za-z0-9._:-]{1,40}")) {
+            throw new IllegalArgumentException("pushId must be 1-40 letters, digits or . _ : -");
+        }
+        Instant now = now();
+        Steps steps = new Steps();
+        Message pushed = store.inTransaction(s -> {
+            Customer customer = s.customers().byId(customerId)
+                    .orElseThrow(() -> new NoSuchElementException("no customer " + customerId));
+            List<String> group = s.customers().group(customer.id());
+            ChannelAddress to = addressFor(s, customer, group, channel);
+            String id = pushId != null ? pushId : Ids.newId();
+            java.util.Optional<Message> earlier = s.messages().byId(id);
+            if (earlier.isPresent()) {
+                // a retry: send what was stored
+                return earlier.get();
+            }
+            Conversation c = s.conversations().openOn(to).filter(o -> group.contains(o.customerId())).orElse(null);
+            if (c == null) {
+                // nobody has it yet: when the customer answers, it goes to the bot or the queue
+                c = new Conversation(Ids.newId(), customer.id(), to, ConversationState.WAITING, List.of(),
+                        customer.tier() == Customer.Tier.VIP ? VIP_PRIORITY : 0, null, now, now, null, null, null);
+                s.conversations().create(c);
+                steps.step(s, c, DomainEvent.CONVERSATION_OPENED, now, PUSH, "Opened by a message to the customer",
+                        Map.of("channel", to.channel(), "state", ConversationState.WAITING.name()));
+            }
+            Message m = new Message(id, null, Direction.OUTBOUND, to, c.id(), c.customerId(), PUSH, now,
+                    List.of(ContentPart.text(text)), Map.of());
+            s.messages().insert(m);
+            s.conversations().touch(c.id(), now, false);
+            Map<String, String> entry = new java.util.TreeMap<>(data == null ? Map.of() : data);
+            entry.put("messageId", m.id());
+            entry.put("text", text);
+            s.timeline().record(new io.switchboard.api.TimelineEntry("push:" + m.id(), c.customerId(), c.id(), now,
+                    io.switchboard.api.TimelineEntry.Kind.PUSH, to.channel(), Direction.OUTBOUND, PUSH,
+                    reason == null || reason.isBlank() ? "Message to the customer" : reason, entry));
+            steps.event(new DomainEvent("sent:" + m.id(), DomainEvent.MESSAGE_SENT, now, c.id(), c.customerId(),
+                    Map.of("messageId", m.id(), "agentId", PUSH, "channel", to.channel())));
+            return m;
+        });
+        bus.send(BusAddress.outbound(pushed.address().channel()), json.toJson(pushed), Map.of(
+                BusAddress.DUPLICATE_ID, "reply:" + pushed.id(),
+                BusAddress.GROUP_ID, pushed.conversationId(),
+                BusAddress.PAYLOAD_TYPE, "Message"));
+        steps.publish(bus, json);
+        return pushed;
+    }
+
+    /** {@code channel}, else the preferred one, else where the customer last wrote, else any of theirs. */
+    private static ChannelAddress addressFor(StoreSession s, Customer customer, List<String> group, String channel)
+            throws SQLException {
+        List<String> wanted = new java.util.ArrayList<>();
+        if (channel != null && !channel.isBlank()) {
+            wanted.add(channel);
+        } else {
+            if (customer.preferredChannel() != null && !customer.preferredChannel().isBlank()) {
+                wanted.add(customer.preferredChannel());
+            }
+            s.conversations().ofCustomers(group, false, 1).forEach(c -> wanted.add(c.address().channel()));
+            customer.addresses().forEach(a -> wanted.add(a.channel()));
+        }
+        for (String ch : wanted) {
+            for (ChannelAddress a : customer.addresses()) {
+                if (a.channel().equals(ch)) {
+                    return a;
+                }
+            }
+        }
+        throw new IllegalArgumentException("customer " + customer.id() + " has no address"
+                + (channel != null && !channel.isBlank() ? " on " + channel : ""));
+    }
+
+    @Override
     public Conversation handOff(String conversationId, List<String> skills, String reason) {
         List<String> wanted = skills == null ? List.of() : List.copyOf(skills);
         QueuedConversation.parseSkills(wanted);

@@ -217,6 +217,14 @@ final class InboundRoutes extends RouteBuilder {
                         Map.of("state", to.name()));
                 changed = true;
             }
+        } else if (c.state() == ConversationState.WAITING && c.assignedAgentId() == null) {
+            // opened by a message to the customer (a work order's step, a push): their answer is new work
+            ConversationState to = policy.botEnabled() ? ConversationState.BOT : ConversationState.QUEUED;
+            if (s.conversations().transition(c.id(), ConversationState.WAITING, to, null, null, now)) {
+                steps.step(s, c, to == ConversationState.BOT ? DomainEvent.CONVERSATION_REOPENED : DomainEvent.CONVERSATION_QUEUED,
+                        now, null, "The customer answered", Map.of("state", to.name()));
+                changed = true;
+            }
         } else if (c.state() == ConversationState.WAITING) {
             changed |= s.conversations().transition(c.id(), ConversationState.WAITING, ConversationState.ASSIGNED, null, null, now);
         }

@@ -168,6 +168,42 @@ class LifecycleFlowTest extends FlowTestBase {
         assertEquals(1, desk.timeline(conversation.id(), 10).size(), "a call is not a message of the conversation");
     }
 
+    @Test
+    void aPushReachesTheCustomerOnceIsOnTheTimelineWithItsReasonAndTheAnswerGoesToTheBot() throws Exception {
+        ChannelAddress sms = new ChannelAddress("sms", "+8613800138011");
+        put(says(sms, "你好"));
+        Conversation first = awaitConversationOf(sms);
+        receive(BusAddress.BOT);
+        desk.close(first.id(), AgentDesk.BOT);
+
+        Message pushed = desk.push(first.customerId(), null, "您的工单 WO-7 师傅已出发 🚐", "wo-7-en_route", "Work order WO-7: en route",
+                Map.of("workOrderId", "WO-7"));
+        assertEquals(sms, pushed.address(), "the only address the customer has");
+        assertEquals(AgentDesk.PUSH, pushed.agentId());
+        assertEquals("您的工单 WO-7 师傅已出发 🚐", json.fromJson(receive(BusAddress.outbound("sms")).getText(), Message.class).text());
+        Message again = desk.push(first.customerId(), null, "您的工单 WO-7 师傅已出发 🚐", "wo-7-en_route", "Work order WO-7: en route",
+                Map.of("workOrderId", "WO-7"));
+        assertEquals(pushed.id(), again.id());
+        assertNull(receiveNow(BusAddress.outbound("sms")), "a retried push went out twice");
+
+        Conversation opened = desk.conversation(pushed.conversationId());
+        assertTrue(!opened.id().equals(first.id()), "the closed conversation stays closed");
+        assertEquals(ConversationState.WAITING, opened.state());
+        assertNull(opened.assignedAgentId());
+        List<TimelineEntry> pushes = store.inTransaction(s -> s.timeline().page(first.customerId(), null, 50))
+                .entries().stream().filter(e -> e.kind() == TimelineEntry.Kind.PUSH).toList();
+        assertEquals(1, pushes.size(), pushes.toString());
+        assertEquals("Work order WO-7: en route", pushes.get(0).summary());
+        assertEquals("WO-7", pushes.get(0).data().get("workOrderId"));
+        assertThrows(IllegalArgumentException.class,
+                () -> desk.push(first.customerId(), "email", "hi", null, "r", Map.of()), "no email address");
+
+        put(says(sms, "好的，谢谢"));
+        Message toBot = json.fromJson(receive(BusAddress.BOT).getText(), Message.class);
+        assertEquals(opened.id(), toBot.conversationId(), "the answer joins the pushed conversation");
+        awaitState(opened.id(), ConversationState.BOT);
+    }
+
     void awaitState(String id, ConversationState state) throws InterruptedException {
         await(() -> stateOf(id) == state ? Boolean.TRUE : null);
     }

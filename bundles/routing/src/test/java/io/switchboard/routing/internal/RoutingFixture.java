@@ -155,5 +155,11 @@ class RoutingFixture implements AutoCloseable {
         public Conversation close(String conversationId, String agentId) {
             throw new UnsupportedOperationException();
         }
+
+        @Override
+        public io.switchboard.api.Message push(String customerId, String channel, String text, String pushId, String reason,
+                                                 java.util.Map<String, String> data) {
+            throw new UnsupportedOperationException();
+        }
     }
 }

@@ -1,0 +1,170 @@
+package io.switchboard.itests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.switchboard.sandbox.smsc.SandboxSmsc;
+import io.switchboard.testkit.TestBroker;
+import io.switchboard.testkit.TestServer;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Work orders on the distribution as built, with the customer on SMS through the sandbox SMSC: the
+ * agent opens a pickup, the courier sees it and moves it on, the customer gets each visible step
+ * and the survey as SMS, and their answer is the score.
+ */
+class WorkOrdersIT {
+
+    static final String PASSWORD = "It-" + UUID.randomUUID();
+    static final String COURIER = "courier-li";
+    static final String COURIER_PASSWORD = "Courier-" + UUID.randomUUID();
+    static final String SERVICE_NUMBER = "10690000";
+    static final Duration WAIT = Duration.ofSeconds(30);
+
+    static SandboxSmsc smsc;
+    static TestServer server;
+    static Api api;
+
+    @BeforeAll
+    static void boot() {
+        smsc = SandboxSmsc.start(TestBroker.freePort(), "sbit", "pw1");
+        server = TestServer.unpack(TestServer.findDistribution(Path.of(System.getProperty("switchboard.distro.dir"))),
+                Path.of(System.getProperty("switchboard.itest.dir")), PASSWORD)
+                .configure("io.switchboard.channel.sms", "host", "127.0.0.1")
+                .configure("io.switchboard.channel.sms", "port", Integer.toString(smsc.port()))
+                .configure("io.switchboard.channel.sms", "systemId", "sbit")
+                .configure("io.switchboard.channel.sms", "password", "pw1")
+                .configure("io.switchboard.channel.sms", "maxPerSecond", "0")
+                .configure("io.switchboard.workorders", "sweepSeconds", "1")
+                .configure("io.switchboard.conversation", "botEnabled", "false")
+                .addAgent(COURIER, COURIER_PASSWORD)
+                .requireRoutes("switchboard-conversation/conversation-inbound", "switchboard-workorders/workorders-sweep");
+        server.start();
+        api = new Api(server);
+        smsc.awaitBound(WAIT);
+        Api.await("the pickup type", WAIT, () -> api.call("GET", "/switchboard/api/workorders/types", null, api.admin())
+                .body().contains("\"pickup\""));
+    }
+
+    @AfterAll
+    static void shutDown() {
+        if (server != null) {
+            server.stop();
+        }
+        if (smsc != null) {
+            smsc.close();
+        }
+    }
+
+    static String customerOf(String phone) {
+        return Api.await("the customer of " + phone, WAIT, () -> api.call("GET",
+                        "/switchboard/api/conversations?state=all&limit=200", null, api.admin()).array().stream()
+                .map(JsonValue::asJsonObject)
+                .filter(c -> c.getJsonObject("address").getString("address").equals(phone))
+                .map(c -> c.getString("customerId")).findFirst().orElse(null));
+    }
+
+    static List<String> textsTo(String phone) {
+        return smsc.messages().stream().filter(m -> m.destination().replace("+", "").equals(phone.substring(1)))
+                .map(SandboxSmsc.Received::text).toList();
+    }
+
+    static List<String> awaitTexts(String phone, int count) {
+        return Api.await(count + " SMS to " + phone, WAIT, () -> {
+            List<String> texts = textsTo(phone);
+            return texts.size() >= count ? texts : null;
+        });
+    }
+
+    static JsonObject step(String id, String to, String eta, String authorization) {
+        return api.expect(200, "POST", "/switchboard/api/workorders/" + id + "/transitions",
+                "{\"to\":\"" + to + "\"" + (eta == null ? "" : ",\"eta\":\"" + eta + "\"") + "}", authorization).json();
+    }
+
+    @Test
+    void aPickupReachesTheCourierTheCustomerHearsEachStepAndTheirSurveyAnswerIsTheScore() {
+        String phone = "+86137" + (10_000_000 + (int) (Math.random() * 89_999_999));
+        smsc.deliver(phone.substring(1), SERVICE_NUMBER, "我有两件超大行李要寄，其中一件 50 公斤，能上门取吗？");
+        String customerId = customerOf(phone);
+
+        JsonObject order = api.expect(201, "POST", "/switchboard/api/workorders", "{\"type\":\"pickup\",\"customerId\":\""
+                + customerId + "\",\"title\":\"超大行李上门取件\",\"details\":\"两件，其中一件 50 公斤\","
+                + "\"requirements\":[\"needs a van\",\"large bag\"],\"team\":\"logistics\",\"assignee\":\"" + COURIER + "\"}",
+                api.admin()).json();
+        String id = order.getString("id");
+        String number = order.getString("number");
+        assertEquals("new", order.getString("state"));
+
+        String courier = TestServer.basicAuth(COURIER, COURIER_PASSWORD);
+        JsonObject mine = Api.await("the courier's order", WAIT, () -> api.expect(200, "GET",
+                "/switchboard/api/workorders?mine=true", null, courier).array().stream().map(JsonValue::asJsonObject)
+                .filter(o -> o.getString("id").equals(id)).findFirst().orElse(null));
+        assertEquals(List.of("needs a van", "large bag"),
+                mine.getJsonArray("requirements").getValuesAs(jakarta.json.JsonString.class).stream()
+                        .map(jakarta.json.JsonString::getString).toList());
+
+        step(id, "assigned", null, api.admin());
+        step(id, "en_route", "14:30", courier);
+        List<String> told = awaitTexts(phone, 2);
+        assertEquals("您的取件单 " + number + " 已受理，快递员 " + COURIER + " 将为您上门取件。", told.get(0));
+        assertEquals("快递员已出发，预计 14:30 到达。", told.get(1));
+        assertEquals(409, api.call("POST", "/switchboard/api/workorders/" + id + "/transitions", "{\"to\":\"closed\"}",
+                courier).status(), "a pickup is not closed before it is delivered");
+
+        step(id, "picked_up", null, courier);
+        step(id, "delivered", null, courier);
+        step(id, "closed", null, api.admin());
+        List<String> all = awaitTexts(phone, 5);
+        assertTrue(all.get(4).startsWith("感谢您使用我们的服务！请为本次取件服务打分"), all.get(4));
+
+        smsc.deliver(phone.substring(1), SERVICE_NUMBER, "5");
+        JsonObject rated = Api.await("the score", WAIT, () -> {
+            JsonObject o = api.expect(200, "GET", "/switchboard/api/workorders/" + id, null, api.admin()).json();
+            return o.get("satisfaction") != null && o.get("satisfaction").getValueType() == JsonValue.ValueType.NUMBER ? o : null;
+        });
+        assertEquals(5, rated.getInt("satisfaction"));
+        JsonObject report = api.expect(200, "GET", "/switchboard/api/workorders/satisfaction", null, api.admin()).json();
+        assertTrue(report.getJsonObject("pickup").getJsonNumber("rated").doubleValue() >= 1, report.toString());
+
+        List<JsonObject> timeline = api.expect(200, "GET", "/switchboard/api/customers/" + customerId + "/timeline?limit=100",
+                null, api.admin()).json().getJsonArray("entries").getValuesAs(JsonObject.class);
+        long workOrderSteps = timeline.stream().filter(e -> e.getString("kind").equals("WORK_ORDER")).count();
+        long pushes = timeline.stream().filter(e -> e.getString("kind").equals("PUSH")).count();
+        assertEquals(7, workOrderSteps, "created, five steps, rated");
+        assertEquals(5, pushes, "four steps the customer is told of and the survey");
+        assertEquals(List.of("CREATED", "STATE", "STATE", "STATE", "STATE", "STATE", "RATED"),
+                api.expect(200, "GET", "/switchboard/api/workorders/" + number + "/history", null, api.admin()).array()
+                        .getValuesAs(JsonObject.class).stream().map(c -> c.getString("kind")).toList());
+    }
+
+    @Test
+    void anOverdueOrderEscalatesAndBadRequestsGetProblems() {
+        String phone = "+86136" + (10_000_000 + (int) (Math.random() * 89_999_999));
+        smsc.deliver(phone.substring(1), SERVICE_NUMBER, "投诉：快递员态度很差");
+        String customerId = customerOf(phone);
+        JsonObject order = api.expect(201, "POST", "/switchboard/api/workorders", "{\"type\":\"complaint\",\"customerId\":\""
+                + customerId + "\",\"title\":\"投诉快递员\",\"team\":\"complaints\",\"dueAt\":\""
+                + Instant.now().minusSeconds(5) + "\"}", api.admin()).json();
+        JsonObject escalated = Api.await("the escalation", WAIT, () -> {
+            JsonObject o = api.expect(200, "GET", "/switchboard/api/workorders/" + order.getString("id"), null, api.admin()).json();
+            return o.getBoolean("escalated") ? o : null;
+        });
+        assertEquals("complaints-supervisors", escalated.getString("team"));
+
+        Api.Reply unknown = api.call("POST", "/switchboard/api/workorders", "{\"type\":\"teleport\",\"customerId\":\""
+                + customerId + "\",\"title\":\"x\"}", api.admin());
+        assertEquals(400, unknown.status());
+        assertTrue(unknown.body().contains("unknown work-order type teleport"), unknown.body());
+        assertEquals(404, api.call("GET", "/switchboard/api/workorders/WO-000000-000000", null, api.admin()).status());
+        assertEquals(401, api.call("GET", "/switchboard/api/workorders", null, null).status());
+    }
+}
