@@ -43,6 +43,11 @@ public final class BusAddress {
         return "sb.system." + new ChannelAddress(system, "-").channel() + ".request";
     }
 
+    /** Where connectors answer the requests of {@code caller} (a bundle's short name, e.g. {@code flows}). */
+    public static String systemReply(String caller) {
+        return "sb.system.reply." + new ChannelAddress(caller, "-").channel();
+    }
+
     public static String deadLetter(String address) {
         return DEAD_LETTER_PREFIX + address;
     }

@@ -33,6 +33,10 @@ public record DomainEvent(String id, String type, Instant time, String conversat
     public static final String CALL_OFFERED = "call.offered";
     public static final String CALL_ANSWERED = "call.answered";
     public static final String CALL_ENDED = "call.ended";
+    /** A connector lost its system (calls wait on the bus and are retried); data: system, reason, since. */
+    public static final String SYSTEM_DOWN = "system.down";
+    /** data: system, downFor (seconds). */
+    public static final String SYSTEM_UP = "system.up";
     /** data: agentId, presence. */
     public static final String AGENT_PRESENCE = "agent.presence";
 

@@ -36,6 +36,18 @@ class CanonicalJsonTest {
     }
 
     @Test
+    void systemRequestsAndRepliesRoundTrip() {
+        SystemRequest request = new SystemRequest("flow-1:billing", "billing", "accountStatus",
+                Map.of("account", "BJ-0001"), "cust-1", "conv-1", BusAddress.systemReply("flows"),
+                Instant.parse("2026-11-22T10:15:30.123Z"), null);
+        assertEquals(request, JSON.fromJson(JSON.toJson(request), SystemRequest.class));
+        assertEquals("sb.system.reply.flows", request.replyTo());
+        SystemReply fault = new SystemReply(request.id(), "billing", "accountStatus", SystemReply.Status.FAULT,
+                Map.of(), "账户不存在: BJ-0001", Instant.parse("2026-11-22T10:15:31Z"));
+        assertEquals(fault, JSON.fromJson(JSON.toJson(fault), SystemReply.class));
+    }
+
+    @Test
     void customerAndConversationRoundTrip() {
         Customer c = new Customer("cust-1", "王小明", Customer.Tier.VIP, List.of("金卡"),
                 List.of(new ChannelAddress("sms", "+8613800138000")), "wechat");

@@ -22,9 +22,13 @@ public record WorkOrder(String id, String number, String type, String state, Str
         references = references == null ? Map.of() : Map.copyOf(references);
     }
 
-    /** What a creator fills in; the rest (id, number, state, times) the platform sets. */
+    /**
+     * What a creator fills in; the rest (id, number, state, times) the platform sets. {@code key} is
+     * the creator's idempotency key (a flow's id, a rule's event id): creating again with the same
+     * key returns the order made the first time, so a redelivered request never makes two.
+     */
     public record Draft(String type, String customerId, String conversationId, String title, String details,
                         List<String> requirements, String team, String assignee, Map<String, String> references,
-                        Instant dueAt) {
+                        Instant dueAt, String key) {
     }
 }

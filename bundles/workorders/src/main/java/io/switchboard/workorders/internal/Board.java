@@ -93,9 +93,37 @@ final class Board implements WorkOrders {
         if (d.details() != null && d.details().length() > 20_000) {
             throw new IllegalArgumentException("details longer than 20000 characters");
         }
+        if (d.key() != null && (d.key().isBlank() || d.key().length() > 120)) {
+            throw new IllegalArgumentException("key must be 1 to 120 characters");
+        }
         Instant now = now();
         After after = new After();
+        try {
+            return create(d, by, type, title, requirements, refs, now, after);
+        } catch (io.switchboard.store.StoreException e) {
+            // two creators with the same key at once: the loser gets the winner's order
+            if (d.key() != null) {
+                java.util.Optional<WorkOrder> first = store.inTransaction(s -> new Ledger(s.connection()).byKey(d.key()));
+                if (first.isPresent()) {
+                    return first.get();
+                }
+            }
+            throw e;
+        }
+    }
+
+    private WorkOrder create(WorkOrder.Draft d, String by, WorkOrderType type, String title, List<String> requirements,
+                             Map<String, String> refs, Instant now, After after) {
         WorkOrder created = store.inTransaction(s -> {
+            if (d.key() != null) {
+                java.util.Optional<WorkOrder> earlier = new Ledger(s.connection()).byKey(d.key());
+                if (earlier.isPresent()) {
+                    if (!earlier.get().customerId().equals(s.customers().byId(d.customerId()).map(Customer::id).orElse(null))) {
+                        throw new IllegalStateException("key " + d.key() + " was used for another customer's order");
+                    }
+                    return earlier.get();
+                }
+            }
             Customer customer = s.customers().byId(d.customerId())
                     .orElseThrow(() -> new IllegalArgumentException("no customer " + d.customerId()));
             if (d.conversationId() != null && s.conversations().byId(d.conversationId()).isEmpty()) {
@@ -107,7 +135,7 @@ final class Board implements WorkOrders {
                     title, d.details(), requirements, blankToNull(d.team()), blankToNull(d.assignee()), refs, due,
                     false, null, by, now, now);
             Ledger ledger = new Ledger(s.connection());
-            ledger.insert(w);
+            ledger.insert(w, d.key());
             step(s, ledger, after, w, by, WorkOrderChange.Kind.CREATED, null, w.state(), null,
                     Map.of("title", title), CREATED, "Work order " + w.number() + " (" + type.title() + ") opened: " + title);
             notice(ledger, after, type, w, w.state(), Map.of(), now);

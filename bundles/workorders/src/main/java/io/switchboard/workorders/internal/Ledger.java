@@ -33,9 +33,9 @@ final class Ledger {
         this.c = connection;
     }
 
-    void insert(WorkOrder w) throws SQLException {
+    void insert(WorkOrder w, String key) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO wo_order (" + COLUMNS
-                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + ", creation_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             ps.setString(1, w.id());
             ps.setString(2, w.number());
             ps.setString(3, w.type());
@@ -54,6 +54,7 @@ final class Ledger {
             ps.setString(16, w.createdBy());
             setInstant(ps, 17, w.createdAt());
             setInstant(ps, 18, w.updatedAt());
+            ps.setString(19, key);
             ps.executeUpdate();
         }
     }
@@ -64,6 +65,13 @@ final class Ledger {
             ps.setString(2, id);
             List<WorkOrder> found = read(ps);
             return found.stream().findFirst();
+        }
+    }
+
+    Optional<WorkOrder> byKey(String key) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM wo_order WHERE creation_key = ?")) {
+            ps.setString(1, key);
+            return read(ps).stream().findFirst();
         }
     }
 

@@ -98,7 +98,7 @@ class BoardTest {
     WorkOrder luggage() {
         return board.create(new WorkOrder.Draft("pickup", customer.id(), conversation.id(), "超大行李上门取件",
                 "两件行李，其中一件 50 公斤", List.of("needs a van", "large bag"), "logistics", null,
-                Map.of("tracking", "SF1234567890"), null), "alice");
+                Map.of("tracking", "SF1234567890"), null, null), "alice");
     }
 
     @Test
@@ -171,9 +171,9 @@ class BoardTest {
     @Test
     void anOverdueOrderEscalatesOnceToTheTypesTeam() {
         WorkOrder w = board.create(new WorkOrder.Draft("pickup", customer.id(), null, "取件", null, List.of(), "logistics",
-                null, Map.of(), Instant.now().minusSeconds(60)), "alice");
+                null, Map.of(), Instant.now().minusSeconds(60), null), "alice");
         WorkOrder done = board.create(new WorkOrder.Draft("pickup", customer.id(), null, "已取消", null, List.of(), "logistics",
-                null, Map.of(), Instant.now().minusSeconds(60)), "alice");
+                null, Map.of(), Instant.now().minusSeconds(60), null), "alice");
         board.transition(done.id(), "cancelled", "alice", null, Map.of());
         board.sweep();
         board.sweep();
@@ -185,13 +185,23 @@ class BoardTest {
     }
 
     @Test
+    void creatingAgainWithTheSameKeyGivesTheFirstOrder() {
+        WorkOrder.Draft draft = new WorkOrder.Draft("pickup", customer.id(), null, "取件", null, List.of(), null, null,
+                Map.of(), null, "flow-42");
+        WorkOrder first = board.create(draft, "flows");
+        WorkOrder again = board.create(draft, "flows");
+        assertEquals(first.id(), again.id());
+        assertEquals(1, board.list(null, null, null, customer.id(), 100).stream().filter(w -> w.title().equals("取件")).count());
+    }
+
+    @Test
     void badInputIsRefusedWithTheReason() {
         assertThrows(IllegalArgumentException.class, () -> board.create(new WorkOrder.Draft("teleport", customer.id(), null,
-                "x", null, null, null, null, null, null), "alice"));
+                "x", null, null, null, null, null, null, null), "alice"));
         assertThrows(IllegalArgumentException.class, () -> board.create(new WorkOrder.Draft("pickup", "nobody", null,
-                "x", null, null, null, null, null, null), "alice"));
+                "x", null, null, null, null, null, null, null), "alice"));
         assertThrows(IllegalArgumentException.class, () -> board.create(new WorkOrder.Draft("pickup", customer.id(), null,
-                "x", null, List.of("two\nlines"), null, null, null, null), "alice"));
+                "x", null, List.of("two\nlines"), null, null, null, null, null), "alice"));
         assertThrows(java.util.NoSuchElementException.class, () -> board.transition("WO-000000-000000", "assigned", "a", null, null));
     }
 
