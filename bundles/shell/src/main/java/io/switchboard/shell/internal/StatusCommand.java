@@ -1,6 +1,8 @@
 package io.switchboard.shell.internal;
 
 import io.switchboard.bus.Bus;
+import io.switchboard.routefiles.RouteFile;
+import io.switchboard.routefiles.RouteFiles;
 import io.switchboard.store.Store;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Route;
@@ -25,6 +27,9 @@ public class StatusCommand implements Action {
     @Reference
     BundleContext bundleContext;
 
+    @Reference(optional = true)
+    RouteFiles routeFiles;
+
     @Override
     public Object execute() throws InvalidSyntaxException {
         boolean busUp = bus.isReachable();
@@ -44,8 +49,23 @@ public class StatusCommand implements Action {
                 bundleContext.ungetService(ref);
             }
         }
+        printRouteFiles();
+        // a failed route file is the integrator's to fix; the platform it runs on is still up
         String overall = busUp && dbUp && routesUp ? "UP" : "DOWN";
         System.out.printf("%-40s %s%n", "switchboard", overall);
         return null;
+    }
+
+    /** Integrators' route files in deploy/: running ones also show their routes above, failed ones why. */
+    private void printRouteFiles() {
+        if (routeFiles == null) {
+            return;
+        }
+        for (RouteFile file : routeFiles.files()) {
+            System.out.printf("%-40s %s%n", "route file " + file.name(), file.state());
+            if (file.error() != null) {
+                file.error().lines().forEach(line -> System.out.println("    " + line));
+            }
+        }
     }
 }

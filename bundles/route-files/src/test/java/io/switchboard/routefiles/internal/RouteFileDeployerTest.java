@@ -1,0 +1,275 @@
+package io.switchboard.routefiles.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.switchboard.api.BusAddress;
+import io.switchboard.bus.BundleRoutes;
+import io.switchboard.bus.internal.ArtemisBus;
+import io.switchboard.routefiles.RouteFile;
+import io.switchboard.testkit.TestBroker;
+import jakarta.jms.TextMessage;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.camel.CamelContext;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Route files read, started, replaced, removed and failed, on a real broker through the bus component. */
+class RouteFileDeployerTest {
+
+    static TestBroker broker;
+    static ArtemisBus bus;
+    RouteFileDeployer deployer;
+    final Map<String, CamelContext> started = new ConcurrentHashMap<>();
+
+    @BeforeAll
+    static void startBroker() {
+        broker = TestBroker.start();
+        bus = ArtemisBus.connect(broker.amqpUrl(), "test", "test");
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        bus.deactivate();
+        broker.close();
+    }
+
+    /** What BundleRoutes does in the server, on a plain context. */
+    @BeforeEach
+    void deployer() {
+        deployer = new RouteFileDeployer((name, routes) -> {
+            DefaultCamelContext context = new DefaultCamelContext();
+            context.getCamelContextExtension().setName(name);
+            context.addComponent("bus", BundleRoutes.busComponent(bus));
+            try {
+                context.addRoutes(routes);
+                context.start();
+            } catch (Exception e) {
+                context.stop();
+                throw e;
+            }
+            started.put(name, context);
+            return new RouteContexts.Running(context, context);
+        }, Clock.systemUTC());
+    }
+
+    @AfterEach
+    void closeDeployer() {
+        deployer.close();
+    }
+
+    static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** A timer route as the Camel documentation writes it, sending {@code text} to a test queue. */
+    static String yamlTimer(String queue, String text) {
+        return """
+                - from:
+                    uri: "timer:yaml"
+                    parameters:
+                      period: "100"
+                    steps:
+                      - setBody:
+                          constant: "%s"
+                      - to: "bus:queue:%s"
+                """.formatted(text, queue);
+    }
+
+    static String xmlTimer(String namespace, String queue, String text) {
+        return """
+                <?xml version="1.0" encoding="UTF-8"?>
+                <routes%s>
+                    <route id="xml-timer">
+                        <from uri="timer:xml?period=100"/>
+                        <setBody><simple>%s from ${routeId}</simple></setBody>
+                        <to uri="bus:queue:%s"/>
+                    </route>
+                </routes>
+                """.formatted(namespace.isEmpty() ? "" : " xmlns=\"" + namespace + "\"", text, queue);
+    }
+
+    static String receive(String queue, long timeoutMs) throws Exception {
+        TextMessage m = TestBroker.receive(bus.connectionFactory(), queue, timeoutMs);
+        return m == null ? null : m.getText();
+    }
+
+    static void drain(String queue) throws Exception {
+        while (receive(queue, 300) != null) {
+            // earlier ticks
+        }
+    }
+
+    @Test
+    void aYamlRouteRunsOnTheBus() throws Exception {
+        RouteFile f = deployer.deploy("hello.camel.yaml", utf8(yamlTimer("sb.test.yaml", "你好 from YAML")));
+        assertEquals(RouteFile.State.RUNNING, f.state(), f.error());
+        assertEquals("yaml", f.dsl());
+        assertEquals(1, f.routes().size());
+        assertEquals("你好 from YAML", receive("sb.test.yaml", 10_000));
+    }
+
+    @Test
+    void xmlRoutesRunInEveryNamespaceTheDslReads() throws Exception {
+        String[] namespaces = {"", "http://camel.apache.org/schema/xml-io", "http://camel.apache.org/schema/spring"};
+        for (int i = 0; i < namespaces.length; i++) {
+            String queue = "sb.test.xml" + i;
+            RouteFile f = deployer.deploy("hello-" + i + ".xml", utf8(xmlTimer(namespaces[i], queue, "xml " + i)));
+            assertEquals(RouteFile.State.RUNNING, f.state(), f.error());
+            assertEquals("xml", f.dsl());
+            assertEquals("xml " + i + " from xml-timer", receive(queue, 10_000));
+        }
+    }
+
+    @Test
+    void aChangedFileReplacesItsRoutesAndARemovedOneStops() throws Exception {
+        deployer.deploy("change.camel.yaml", utf8(yamlTimer("sb.test.change", "one")));
+        assertEquals("one", receive("sb.test.change", 10_000));
+
+        deployer.deploy("change.camel.yaml", utf8(yamlTimer("sb.test.change", "two")));
+        drain("sb.test.change");
+        assertEquals("two", receive("sb.test.change", 10_000));
+        assertEquals(1, deployer.files().size());
+
+        deployer.remove("change.camel.yaml");
+        drain("sb.test.change");
+        assertNull(receive("sb.test.change", 1000), "a removed file's route still runs");
+        assertTrue(deployer.files().isEmpty());
+    }
+
+    @Test
+    void aBrokenFileIsReportedAndStopsNothingElse() throws Exception {
+        deployer.deploy("good.camel.yaml", utf8(yamlTimer("sb.test.good", "still here")));
+
+        RouteFile syntax = deployer.deploy("syntax.camel.yaml", utf8("- from:\n    uri: \"timer:x\n   steps: [\n"));
+        assertEquals(RouteFile.State.FAILED, syntax.state());
+        assertTrue(syntax.error().contains("syntax.camel.yaml"), syntax.error());
+
+        RouteFile xml = deployer.deploy("broken.xml", utf8("<routes><route><from uri=\"timer:x\"/><log message=\"x\"></route></routes>"));
+        assertEquals(RouteFile.State.FAILED, xml.state());
+        assertNotNull(xml.error());
+
+        RouteFile unknown = deployer.deploy("unknown.camel.yaml", utf8("""
+                - from:
+                    uri: "nosuchcomponent:x"
+                    steps:
+                      - log: "never"
+                """));
+        assertEquals(RouteFile.State.FAILED, unknown.state());
+        assertTrue(unknown.error().contains("nosuchcomponent"), unknown.error());
+
+        RouteFile badOption = deployer.deploy("option.camel.yaml", utf8("""
+                - from:
+                    uri: "timer:x?noSuchOption=1"
+                    steps:
+                      - log: "never"
+                """));
+        assertEquals(RouteFile.State.FAILED, badOption.state());
+        assertTrue(badOption.error().contains("noSuchOption"), badOption.error());
+
+        drain("sb.test.good");
+        assertEquals("still here", receive("sb.test.good", 10_000));
+        assertEquals(5, deployer.files().size());
+        assertEquals(4, deployer.files().stream().filter(f -> f.state() == RouteFile.State.FAILED).count());
+
+        // fixed later, it starts
+        RouteFile fixed = deployer.deploy("unknown.camel.yaml", utf8(yamlTimer("sb.test.fixed", "fixed")));
+        assertEquals(RouteFile.State.RUNNING, fixed.state(), fixed.error());
+        assertNull(fixed.error());
+        assertEquals("fixed", receive("sb.test.fixed", 10_000));
+    }
+
+    @Test
+    void aBusConsumerIsTransactedAndDeadLettersWithTheReason() throws Exception {
+        deployer.deploy("consumer.camel.yaml", utf8("""
+                - route:
+                    id: refuse
+                    from:
+                      uri: "bus:queue:sb.test.refused"
+                      steps:
+                        - throwException:
+                            exceptionType: "java.lang.IllegalStateException"
+                            message: "not today"
+                """));
+        var context = deployer.files().get(0);
+        assertEquals(RouteFile.State.RUNNING, context.state(), context.error());
+        bus.send("sb.test.refused", "{\"n\":1}", Map.of("sbPayloadType", "Test"));
+        TextMessage dead = TestBroker.receive(bus.connectionFactory(), BusAddress.deadLetter("sb.test.refused"), 15_000);
+        assertNotNull(dead, "nothing dead-lettered");
+        assertEquals("{\"n\":1}", dead.getText());
+        assertTrue(dead.getStringProperty(BusAddress.DEAD_LETTER_REASON).contains("not today"),
+                dead.getStringProperty(BusAddress.DEAD_LETTER_REASON));
+        assertEquals("sb.test.refused", dead.getStringProperty(BusAddress.DEAD_LETTER_ORIGIN));
+    }
+
+    @Test
+    void eventsOnTheTopicReachAFile(@TempDir Path dir) throws Exception {
+        RouteFile f = deployer.deploy("events.yaml", utf8("""
+                - from:
+                    uri: "bus:topic:sb.events"
+                    steps:
+                      - to: "file:%s?fileName=${header.sbEventId}.json"
+                """.formatted(dir)));
+        assertEquals(RouteFile.State.RUNNING, f.state(), f.error());
+        Thread.sleep(500); // the subscription exists from now on
+        bus.publish(BusAddress.EVENTS, "{\"type\":\"conversation.opened\"}", Map.of("sbEventId", "e-1"));
+        Path written = dir.resolve("e-1.json");
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (!Files.exists(written) && System.currentTimeMillis() < deadline) {
+            Thread.sleep(100);
+        }
+        assertTrue(Files.exists(written), "no file from the event");
+        assertEquals("{\"type\":\"conversation.opened\"}", Files.readString(written));
+    }
+
+    @Test
+    void busEndpointsAreTransactedUnlessTheFileSaysOtherwise() throws Exception {
+        deployer.deploy("tx.camel.yaml", utf8("""
+                - from:
+                    uri: "bus:queue:sb.test.tx"
+                    steps:
+                      - log: "tx"
+                - from:
+                    uri: "bus:queue:sb.test.notx?transacted=false"
+                    steps:
+                      - log: "no tx"
+                """));
+        RouteFile f = deployer.files().get(0);
+        assertEquals(RouteFile.State.RUNNING, f.state(), f.error());
+        CamelContext context = started.get("tx.camel.yaml");
+        assertEquals(2, f.routes().size());
+        String tx = context.getRoute(f.routes().get(0)).getEndpoint().getEndpointUri();
+        String noTx = context.getRoute(f.routes().get(1)).getEndpoint().getEndpointUri();
+        assertTrue(tx.contains("transacted=true"), tx);
+        assertTrue(noTx.contains("transacted=false") && !noTx.contains("transacted=true"), noTx);
+    }
+
+    @Test
+    void onlyRouteFilesAreOurs() {
+        assertTrue(RouteFileDeployer.isRouteFile("a.camel.yaml", utf8("anything")));
+        assertTrue(RouteFileDeployer.isRouteFile("a.yaml", utf8("# routes\n- route:\n    from: {uri: 'timer:x'}\n")));
+        assertFalse(RouteFileDeployer.isRouteFile("a.yaml", utf8("apiVersion: v1\nkind: ConfigMap\n")));
+        assertTrue(RouteFileDeployer.isRouteFile("a.xml", utf8(xmlTimer("", "q", "t"))));
+        assertTrue(RouteFileDeployer.isRouteFile("a.xml", utf8("<camel xmlns=\"http://camel.apache.org/schema/xml-io\"><route/></camel>")));
+        assertTrue(RouteFileDeployer.isRouteFile("a.xml", utf8("<!-- one route --><route><from uri=\"timer:x\"/>")));
+        assertFalse(RouteFileDeployer.isRouteFile("a.xml", utf8(
+                "<blueprint xmlns=\"http://www.osgi.org/xmlns/blueprint/v1.0.0\"><camelContext xmlns=\"http://camel.apache.org/schema/blueprint\"/></blueprint>")));
+        assertFalse(RouteFileDeployer.isRouteFile("a.xml", utf8("<features xmlns=\"http://karaf.apache.org/xmlns/features/v1.6.0\" name=\"x\"/>")));
+        assertFalse(RouteFileDeployer.isRouteFile("a.xml", utf8("<beans xmlns=\"http://www.springframework.org/schema/beans\"/>")));
+        assertFalse(RouteFileDeployer.isRouteFile("a.xml", utf8("<routes xmlns=\"urn:someone-else\"/>")));
+        assertFalse(RouteFileDeployer.isRouteFile("a.jar", utf8("<routes/>")));
+    }
+}
