@@ -10,7 +10,10 @@ public final class BusAddress {
     public static final String INBOUND = "sb.inbound";
     /** Domain events (multicast). */
     public static final String EVENTS = "sb.events";
-    /** Events raised by business systems. */
+    /**
+     * Events raised by business systems: a multicast address, published to; each consumer reads its
+     * own durable queue on it ({@code sb.business-events::sb.business-events.<consumer>}).
+     */
     public static final String BUSINESS_EVENTS = "sb.business-events";
     /** Customers' messages while their conversation is with the bot (anycast, grouped by conversation). */
     public static final String BOT = "sb.bot";
