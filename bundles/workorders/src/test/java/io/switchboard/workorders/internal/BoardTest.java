@@ -63,7 +63,7 @@ class BoardTest {
     @BeforeEach
     void start() {
         broker = TestBroker.start();
-        db = TestDatabase.h2();
+        db = database();
         bus = ArtemisBus.connect(broker.amqpUrl(), "test", "test");
         store = new JdbcStore(db.dataSource());
         store.migrate(Ledger.CHANGELOG, Board.class.getClassLoader());
@@ -86,6 +86,10 @@ class BoardTest {
             s.conversations().create(conversation);
             return null;
         });
+    }
+
+    TestDatabase database() {
+        return TestDatabase.h2();
     }
 
     @AfterEach
@@ -182,6 +186,24 @@ class BoardTest {
         assertEquals("logistics-supervisors", escalated.team());
         assertEquals(1, board.history(w.id()).stream().filter(c -> c.kind() == WorkOrderChange.Kind.ESCALATED).count());
         assertTrue(!board.workOrder(done.id()).escalated(), "a finished order does not escalate");
+    }
+
+    @Test
+    void notesAndAttachmentsJoinTheOrderByteForByte() {
+        WorkOrder w = luggage();
+        board.note(w.id(), "客户要求下午两点后上门", "alice");
+        byte[] photo = new byte[70_000];
+        new java.util.Random(7).nextBytes(photo);
+        String id = board.attach(w.id(), "行李照片.jpg", "image/jpeg", photo, "courier-li");
+        io.switchboard.workorders.WorkOrders.Attachment back = board.attachment(w.number(), id);
+        assertEquals("行李照片.jpg", back.name());
+        assertEquals("image/jpeg", back.mediaType());
+        assertTrue(java.util.Arrays.equals(photo, back.content()), "the photo came back changed");
+        List<WorkOrderChange> history = board.history(w.id());
+        assertEquals("客户要求下午两点后上门", history.get(1).note());
+        assertEquals("70000", history.get(2).data().get("bytes"));
+        assertThrows(IllegalArgumentException.class, () -> board.attach(w.id(), "../etc/passwd", "text/plain", new byte[] {1}, "x"));
+        assertThrows(java.util.NoSuchElementException.class, () -> board.attachment(w.id(), "nope"));
     }
 
     @Test
