@@ -184,6 +184,20 @@ public final class Browser implements AutoCloseable {
     }
 
     /**
+     * Renders pages as a phone of {@code width} x {@code height} CSS pixels does (touch-sized viewport,
+     * the page's {@code <meta name="viewport">} honoured), through Chromium's device emulation, as
+     * DevTools' device mode does; it lasts for the session, across navigations.
+     */
+    public Browser phone(int width, int height) {
+        session("POST", "/goog/cdp/execute", Json.createObjectBuilder()
+                .add("cmd", "Emulation.setDeviceMetricsOverride")
+                .add("params", Json.createObjectBuilder().add("width", width).add("height", height)
+                        .add("deviceScaleFactor", 2).add("mobile", true))
+                .build());
+        return this;
+    }
+
+    /**
      * Runs {@code script} as a function body ({@code arguments[0]} … are {@code args}) and returns
      * what it returns: String, Boolean, Long/Double, List, an {@link Element}, or null.
      */
