@@ -1,0 +1,268 @@
+package io.switchboard.channel.app.internal;
+
+import io.switchboard.api.CanonicalJson;
+import io.switchboard.api.ChannelAddress;
+import io.switchboard.api.ContentPart;
+import io.switchboard.api.Direction;
+import io.switchboard.api.Message;
+import io.switchboard.bus.BusUnavailableException;
+import io.switchboard.rest.SourceRate;
+import io.switchboard.store.Store;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The devices' open lines and the protocol spoken on them. What a device is sent always comes from
+ * the delivery table, never from the bus message in hand, so a line that opens late or reconnects
+ * gets the same frames in the same order; what a device sends is acknowledged only once the broker
+ * has it.
+ */
+final class Lines implements AutoCloseable {
+
+    static final String CHANNEL = "app";
+    static final String CLIENT_MESSAGE_ID = "[A-Za-z0-9._:-]{1,36}";
+    /** Close codes of ours (4000-4999 are the application's). */
+    static final int UNAUTHORIZED = 4401;
+    static final int GOING_AWAY = 1001;
+
+    private static final Logger LOG = LoggerFactory.getLogger(Lines.class);
+    private static final int REPLAY_BATCH = 200;
+
+    /** Puts the message on the bus and returns once it is durable there. */
+    interface Inbound {
+        void accept(Message message);
+    }
+
+    record Settings(int defaultPingSeconds, int minPingSeconds, int maxPingSeconds, int graceSeconds, int maxTextLength) {
+        int ping(Integer proposed) {
+            int p = proposed == null ? defaultPingSeconds : proposed;
+            return Math.max(minPingSeconds, Math.min(maxPingSeconds, p));
+        }
+    }
+
+    private final Store store;
+    private final Inbound inbound;
+    private final CanonicalJson json;
+    private final SourceRate rate;
+    private final Settings settings;
+    private final Map<String, Set<Line>> byAddress = new ConcurrentHashMap<>();
+    private final ExecutorService pushes = Executors.newFixedThreadPool(4, r -> new Thread(r, "app-line-push"));
+
+    Lines(Store store, Inbound inbound, CanonicalJson json, SourceRate rate, Settings settings) {
+        this.store = store;
+        this.inbound = inbound;
+        this.json = json;
+        this.rate = rate;
+        this.settings = settings;
+    }
+
+    Settings settings() {
+        return settings;
+    }
+
+    /**
+     * A verified device connected.
+     *
+     * @param since the last seq the device has (null: it does not know; it resumes where it last acknowledged)
+     * @param ping  the heartbeat interval it proposes, in seconds (null: the default)
+     */
+    Line open(DeviceTokens.Device device, Peer peer, Long since, Integer ping) {
+        int pingSeconds = settings.ping(ping);
+        long[] positions = store.inTransaction(s -> new long[] {
+                since != null ? since : Deliveries.ackedBy(s, device.key(), device.address()),
+                Deliveries.latest(s, device.address())});
+        // a device claiming more than was ever sent lost our history (a restored database): start over
+        long from = positions[0] > positions[1] ? 0 : Math.max(0, positions[0]);
+        if (since != null) {
+            store.inTransaction(s -> {
+                Deliveries.ackedBy(s, device.key(), device.address());
+                Deliveries.acknowledged(s, device.key(), from);
+                return null;
+            });
+        }
+        Line line = new Line(device, peer, from, pingSeconds);
+        byAddress.computeIfAbsent(device.address(), k -> ConcurrentHashMap.newKeySet()).add(line);
+        line.write(json.toJson(Frames.ToDevice.hello(pingSeconds, from, positions[1])));
+        pushes.execute(line::catchUp);
+        return line;
+    }
+
+    /** Called once a reply to {@code address} is committed to the delivery table. */
+    void delivered(String address) {
+        Set<Line> lines = byAddress.get(address);
+        if (lines != null) {
+            for (Line line : lines) {
+                pushes.execute(line::catchUp);
+            }
+        }
+    }
+
+    int openLines() {
+        return byAddress.values().stream().mapToInt(Set::size).sum();
+    }
+
+    void closed(Line line) {
+        line.done();
+        byAddress.computeIfPresent(line.device.address(), (k, set) -> {
+            set.remove(line);
+            return set.isEmpty() ? null : set;
+        });
+    }
+
+    @Override
+    public void close() {
+        pushes.shutdownNow();
+        byAddress.values().forEach(set -> set.forEach(l -> l.hangUp(GOING_AWAY, "server stopping")));
+        byAddress.clear();
+    }
+
+    /** The protocol for a received text frame. */
+    void received(Line line, String text) {
+        if (Frames.PING.equals(text)) {
+            line.write(Frames.PONG);
+            return;
+        }
+        Frames.FromDevice frame;
+        try {
+            frame = json.fromJson(text, Frames.FromDevice.class);
+        } catch (IllegalArgumentException e) {
+            line.write(json.toJson(Frames.ToDevice.refused(null, 400, null, "not a frame: " + e.getMessage())));
+            return;
+        }
+        if ("msg".equals(frame.t())) {
+            take(line, frame);
+        } else if ("ack".equals(frame.t()) && frame.seq() != null) {
+            line.acknowledged(frame.seq());
+        } else {
+            line.write(json.toJson(Frames.ToDevice.refused(frame.id(), 400, null, "unknown frame type " + frame.t())));
+        }
+    }
+
+    /** A customer's message: refused (and nothing on the bus), or on the bus and then acknowledged. */
+    private void take(Line line, Frames.FromDevice frame) {
+        String clientId = frame.id();
+        if (clientId == null || !clientId.matches(CLIENT_MESSAGE_ID)) {
+            line.write(json.toJson(Frames.ToDevice.refused(null, 400, null, "id must be 1-36 letters, digits or . _ : -")));
+            return;
+        }
+        if (frame.text() == null || frame.text().isBlank()) {
+            line.write(json.toJson(Frames.ToDevice.refused(clientId, 400, null, "text is required")));
+            return;
+        }
+        if (frame.text().codePointCount(0, frame.text().length()) > settings.maxTextLength()) {
+            line.write(json.toJson(Frames.ToDevice.refused(clientId, 413, null, "text exceeds " + settings.maxTextLength() + " characters")));
+            return;
+        }
+        long wait = rate.waitSeconds(line.device.address(), System.currentTimeMillis());
+        if (wait > 0) {
+            line.write(json.toJson(Frames.ToDevice.refused(clientId, 429, wait, "too many messages; retry in " + wait + " s")));
+            return;
+        }
+        Message message = inboundMessage(line.device, clientId, frame.text());
+        try {
+            inbound.accept(message);
+        } catch (BusUnavailableException | IllegalStateException e) {
+            LOG.warn("message of {} not on the bus: {}", line.device.address(), e.getMessage());
+            line.write(json.toJson(Frames.ToDevice.refused(clientId, 503, 1L, "bus unavailable, retry")));
+            return;
+        }
+        line.write(json.toJson(Frames.ToDevice.accepted(clientId, message.id())));
+    }
+
+    /** A resend of the same client message gets the same ids, so the bus and the store drop it. */
+    static Message inboundMessage(DeviceTokens.Device device, String clientId, String text) {
+        String channelMessageId = device.key() + "/" + clientId;
+        String messageId = UUID.nameUUIDFromBytes((CHANNEL + ":" + channelMessageId).getBytes(StandardCharsets.UTF_8)).toString();
+        return new Message(messageId, channelMessageId, Direction.INBOUND, new ChannelAddress(CHANNEL, device.address()),
+                null, null, null, Instant.now().truncatedTo(ChronoUnit.MICROS), List.of(ContentPart.text(text)),
+                Map.of("appDeviceId", device.deviceId()));
+    }
+
+    /** One device's connection. */
+    final class Line {
+        final DeviceTokens.Device device;
+        final int pingSeconds;
+        private final Peer peer;
+        private long lastSent;
+        private long acked;
+        private boolean done;
+
+        Line(DeviceTokens.Device device, Peer peer, long from, int pingSeconds) {
+            this.device = device;
+            this.peer = peer;
+            this.lastSent = from;
+            this.acked = from;
+            this.pingSeconds = pingSeconds;
+        }
+
+        /** Sends what the device has not been sent yet, oldest first. */
+        synchronized void catchUp() {
+            try {
+                while (!done) {
+                    List<Deliveries.Delivery> missed = store.inTransaction(s -> Deliveries.after(s, device.address(), lastSent, REPLAY_BATCH));
+                    for (Deliveries.Delivery d : missed) {
+                        if (!write(d.frame())) {
+                            return;
+                        }
+                        lastSent = d.seq();
+                    }
+                    if (missed.size() < REPLAY_BATCH) {
+                        return;
+                    }
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("line of {} could not catch up: {}", device.key(), e.getMessage());
+            }
+        }
+
+        void acknowledged(long seq) {
+            synchronized (this) {
+                if (seq <= acked || seq > lastSent) {
+                    return; // old news, or an ack of something never sent on this line
+                }
+                acked = seq;
+            }
+            store.inTransaction(s -> {
+                Deliveries.acknowledged(s, device.key(), seq);
+                return null;
+            });
+        }
+
+        /** @return false when the device is gone (the line is then closed) */
+        synchronized boolean write(String frame) {
+            if (done) {
+                return false;
+            }
+            try {
+                peer.send(frame);
+                return true;
+            } catch (IOException | RuntimeException e) {
+                hangUp(GOING_AWAY, "write failed");
+                return false;
+            }
+        }
+
+        synchronized void done() {
+            done = true;
+        }
+
+        void hangUp(int code, String reason) {
+            synchronized (this) {
+                done = true;
+            }
+            closed(this);
+            peer.close(code, reason);
+        }
+    }
+}
