@@ -1,0 +1,135 @@
+package io.switchboard.flows.internal;
+
+import io.switchboard.api.BusAddress;
+import io.switchboard.api.CanonicalJson;
+import io.switchboard.api.DomainEvent;
+import io.switchboard.api.SystemReply;
+import io.switchboard.bus.Bus;
+import io.switchboard.bus.BundleRoutes;
+import io.switchboard.bus.DeadLetters;
+import io.switchboard.conversation.AgentDesk;
+import io.switchboard.conversation.CustomerDirectory;
+import io.switchboard.rest.RestEndpoint;
+import io.switchboard.store.Store;
+import io.switchboard.workorders.WorkOrders;
+import java.time.Clock;
+import java.time.Duration;
+import org.apache.camel.builder.RouteBuilder;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The flows bundle's one DS component: owns its tables and CamelContext (billing's replies, the
+ * systems' events, a sweep) and serves {@code /switchboard/api/flows} and {@code /switchboard/api/systems}.
+ * Configured by {@code etc/io.switchboard.flows.cfg}; a change applies without a restart.
+ */
+@Component(immediate = true, configurationPid = "io.switchboard.flows")
+@Designate(ocd = FlowService.Config.class)
+public class FlowService {
+
+    @ObjectClassDefinition(name = "Switchboard flows")
+    public @interface Config {
+        @AttributeDefinition(description = "Minutes billing may take to answer (through an outage) before the flow fails as expired")
+        int billingWaitMinutes() default 240;
+
+        @AttributeDefinition(description = "What a customer whose line is suspended for arrears is told; {account} {arrears} {since}")
+        String arrearsText() default "您好，您的账户 {account} 因欠费 ¥{arrears} 已于 {since} 停机，线路本身没有故障。缴清欠费后服务将自动恢复，无需上门维修。";
+
+        @AttributeDefinition(description = "Team the repair work orders go to")
+        String repairTeam() default "field";
+
+        @AttributeDefinition(description = "Seconds between sweeps that put requests the bus did not take on it again")
+        int sweepSeconds() default 30;
+    }
+
+    static final String CHANGELOG = "io/switchboard/flows/db/changelog.xml";
+    private static final Logger LOG = LoggerFactory.getLogger(FlowService.class);
+
+    private final RepairFlows flows;
+    private final BundleRoutes routes;
+    private final RestEndpoint flowEndpoint;
+    private final RestEndpoint systemsEndpoint;
+
+    @Activate
+    public FlowService(BundleContext context, Config config, @Reference Bus bus, @Reference Store store,
+                       @Reference AgentDesk desk, @Reference CustomerDirectory directory, @Reference WorkOrders workOrders)
+            throws Exception {
+        store.migrate(CHANGELOG, FlowService.class.getClassLoader());
+        CanonicalJson json = new CanonicalJson();
+        Systems systems = new Systems(store);
+        flows = new RepairFlows(store, bus, desk, directory, workOrders, systems, json, Clock.systemUTC(), settings(config));
+        routes = BundleRoutes.start(context, "switchboard-flows", bus, routes(flows, systems, json,
+                Duration.ofSeconds(Math.max(1, config.sweepSeconds()))));
+        RestEndpoint published = null;
+        try {
+            published = RestEndpoint.publish(context, "/flows", RestEndpoint.DEFAULT_MAX_BODY_BYTES, false, new FlowApi(flows));
+            systemsEndpoint = RestEndpoint.publish(context, "/systems", RestEndpoint.DEFAULT_MAX_BODY_BYTES, false,
+                    new SystemsApi(systems));
+        } catch (RuntimeException e) {
+            if (published != null) {
+                published.close();
+            }
+            routes.close();
+            throw e;
+        }
+        flowEndpoint = published;
+    }
+
+    @Modified
+    void modified(Config config) {
+        flows.configure(settings(config));
+    }
+
+    @Deactivate
+    void deactivate() {
+        systemsEndpoint.close();
+        flowEndpoint.close();
+        routes.close();
+    }
+
+    static RepairFlows.Settings settings(Config config) {
+        return new RepairFlows.Settings(Duration.ofMinutes(Math.max(1, config.billingWaitMinutes())), config.arrearsText(),
+                config.repairTeam());
+    }
+
+    static RouteBuilder routes(RepairFlows flows, Systems systems, CanonicalJson json, Duration sweep) {
+        return new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("bus:queue:" + RepairFlows.REPLIES + "?transacted=true&asyncStartListener=true")
+                        .routeId("flows-replies")
+                        .errorHandler(DeadLetters.forAddress(RepairFlows.REPLIES))
+                        .process(exchange -> flows.answer(json.fromJson(exchange.getMessage().getMandatoryBody(String.class),
+                                SystemReply.class)));
+
+                // non-durable: the last state is kept in flow_system, and a connector says it again on its next change
+                from("bus:topic:" + BusAddress.EVENTS + "?asyncStartListener=true")
+                        .routeId("flows-systems")
+                        .process(exchange -> {
+                            String body = exchange.getMessage().getBody(String.class);
+                            if (body == null || !body.contains("\"system.")) {
+                                return;
+                            }
+                            try {
+                                systems.follow(json.fromJson(body, DomainEvent.class));
+                            } catch (IllegalArgumentException e) {
+                                LOG.debug("not a domain event on {}: {}", BusAddress.EVENTS, e.getMessage());
+                            }
+                        });
+
+                from("timer:flows-sweep?delay=" + sweep.toMillis() + "&period=" + sweep.toMillis())
+                        .routeId("flows-sweep")
+                        .process(exchange -> flows.sweep());
+            }
+        };
+    }
+}

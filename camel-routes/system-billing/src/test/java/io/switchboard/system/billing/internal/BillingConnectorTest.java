@@ -1,0 +1,248 @@
+package io.switchboard.system.billing.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.switchboard.api.BusAddress;
+import io.switchboard.api.CanonicalJson;
+import io.switchboard.api.DomainEvent;
+import io.switchboard.api.Ids;
+import io.switchboard.api.SystemReply;
+import io.switchboard.api.SystemRequest;
+import io.switchboard.bus.BundleRoutes;
+import io.switchboard.bus.internal.ArtemisBus;
+import io.switchboard.sandbox.billing.SandboxBilling;
+import io.switchboard.testkit.TestBroker;
+import jakarta.jms.Connection;
+import jakarta.jms.MessageConsumer;
+import jakarta.jms.Session;
+import jakarta.jms.TextMessage;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import javax.xml.transform.stream.StreamSource;
+import java.io.StringReader;
+import org.apache.camel.CamelContext;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The connector on a real broker against the billing sandbox over HTTP: answers, the declared
+ * fault, expiry, and outages (refused connections, timeouts, a 503 gateway) that keep requests on
+ * the bus until billing is back, with the breaker's system.down and system.up.
+ */
+class BillingConnectorTest {
+
+    static final String REPLIES = BusAddress.systemReply("test");
+
+    final CanonicalJson json = new CanonicalJson();
+    final AtomicReference<BillingClient> client = new AtomicReference<>();
+    final AtomicReference<Inquiries.Retry> retry = new AtomicReference<>(
+            new Inquiries.Retry(Duration.ofMillis(50), Duration.ofMillis(400), Duration.ofSeconds(30)));
+    TestBroker broker;
+    ArtemisBus bus;
+    SandboxBilling billing;
+    Breaker breaker;
+    Inquiries inquiries;
+    CamelContext camel;
+    Connection events;
+    MessageConsumer eventConsumer;
+
+    @BeforeEach
+    void start() throws Exception {
+        broker = TestBroker.start();
+        bus = ArtemisBus.connect(broker.amqpUrl(), "test", "test");
+        billing = SandboxBilling.start(0);
+        billing.active("1001", "120.5").suspended("1002", "86", Instant.parse("2026-11-01T08:00:00Z"));
+        client.set(new BillingClient(new BillingClient.Settings(URI.create(billing.url()), Duration.ofSeconds(1),
+                Duration.ofSeconds(1), "", "")));
+        breaker = new Breaker(Clock.systemUTC(), 2, Duration.ofMillis(800));
+        inquiries = new Inquiries(client::get, retry::get, breaker, bus, json, Clock.systemUTC());
+        events = bus.connectionFactory().createConnection();
+        Session session = events.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        eventConsumer = session.createConsumer(session.createTopic(BusAddress.EVENTS));
+        events.start();
+        camel = new DefaultCamelContext();
+        camel.addComponent("bus", BundleRoutes.busComponent(bus));
+        camel.addRoutes(BillingConnector.routes(inquiries));
+        camel.start();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        inquiries.stop();
+        camel.stop();
+        events.close();
+        billing.close();
+        bus.deactivate();
+        broker.close();
+    }
+
+    void ask(String id, String account, Instant expiresAt) {
+        SystemRequest request = new SystemRequest(id, "billing", "GetAccountStatus", Map.of("accountNumber", account),
+                "c-1", null, REPLIES, Instant.now(), expiresAt);
+        bus.send(BillingConnector.REQUESTS, json.toJson(request), Map.of(BusAddress.DUPLICATE_ID, id));
+    }
+
+    SystemReply reply(long timeoutMs) throws Exception {
+        TextMessage m = TestBroker.receive(bus.connectionFactory(), REPLIES, timeoutMs);
+        return m == null ? null : json.fromJson(m.getText(), SystemReply.class);
+    }
+
+    List<DomainEvent> systemEvents(long timeoutMs) throws Exception {
+        List<DomainEvent> seen = new ArrayList<>();
+        long end = System.currentTimeMillis() + timeoutMs;
+        while (System.currentTimeMillis() < end) {
+            TextMessage m = (TextMessage) eventConsumer.receive(100);
+            if (m != null) {
+                DomainEvent e = json.fromJson(m.getText(), DomainEvent.class);
+                if (e.type().startsWith("system.")) {
+                    seen.add(e);
+                }
+            }
+        }
+        return seen;
+    }
+
+    @Test
+    void answersActiveAndSuspendedAccounts() throws Exception {
+        ask("r-1", "1001", null);
+        SystemReply active = reply(10_000);
+        assertNotNull(active);
+        assertEquals(SystemReply.Status.OK, active.status());
+        assertEquals("r-1", active.requestId());
+        assertEquals("120.50", active.data().get("balance"));
+        assertEquals("ACTIVE", active.data().get("status"));
+        assertEquals("CNY", active.data().get("currency"));
+
+        ask("r-2", "1002", null);
+        SystemReply suspended = reply(10_000);
+        assertEquals("SUSPENDED", suspended.data().get("status"));
+        assertEquals("86.00", suspended.data().get("arrears"));
+        assertEquals("2026-11-01T08:00:00Z", suspended.data().get("suspendedSince"));
+    }
+
+    @Test
+    void theSoapFaultIsTheAnswerWordForWord() throws Exception {
+        ask("r-3", "999", null);
+        SystemReply fault = reply(10_000);
+        assertEquals(SystemReply.Status.FAULT, fault.status());
+        assertEquals("Account 999 not found", fault.fault());
+        assertEquals("soap:Client", fault.data().get("faultCode"));
+        assertEquals(List.of("999"), billing.asked(), "a fault is not asked again");
+        assertEquals(0, broker.messageCount(BusAddress.deadLetter(BillingConnector.REQUESTS)));
+    }
+
+    @Test
+    void aRequestPastItsTimeIsAnsweredExpired() throws Exception {
+        ask("r-4", "1001", Instant.now().minusSeconds(1));
+        SystemReply late = reply(10_000);
+        assertEquals(SystemReply.Status.EXPIRED, late.status());
+        assertTrue(billing.asked().isEmpty(), "billing is not asked for an answer nobody wants");
+
+        billing.stop();
+        ask("r-5", "1001", Instant.now().plusSeconds(2));
+        SystemReply expired = reply(10_000);
+        assertEquals(SystemReply.Status.EXPIRED, expired.status());
+        assertTrue(expired.fault().contains("billing was not reachable before"), expired.fault());
+    }
+
+    @Test
+    void anOutageKeepsRequestsOnTheBusOpensTheBreakerAndEndsWithOneReplyEach() throws Exception {
+        int port = billing.port();
+        billing.stop();
+        ask("r-6", "1001", null);
+        ask("r-7", "1002", null);
+        assertNull(reply(2_000), "no answer while billing is down");
+        List<DomainEvent> down = systemEvents(500);
+        assertEquals(DomainEvent.SYSTEM_DOWN, down.get(0).type(), down.toString());
+        assertEquals("billing", down.get(0).data().get("system"));
+        assertTrue(down.get(0).data().get("reason").contains("cannot reach"), down.toString());
+        assertEquals(1, down.size(), "down once, however often it is retried");
+        assertTrue(breaker.status().state() != Breaker.State.CLOSED, breaker.status().toString());
+        assertEquals(0, broker.messageCount(BusAddress.deadLetter(BillingConnector.REQUESTS)));
+
+        billing.start();
+        assertEquals(port, billing.port());
+        SystemReply first = reply(10_000);
+        SystemReply second = reply(10_000);
+        assertEquals(List.of("r-6", "r-7"), List.of(first.requestId(), second.requestId()));
+        assertEquals(SystemReply.Status.OK, first.status());
+        assertNull(reply(1_000), "exactly one reply per request");
+        List<DomainEvent> up = systemEvents(500);
+        assertEquals(List.of(DomainEvent.SYSTEM_UP), up.stream().map(DomainEvent::type).toList());
+        assertEquals(Breaker.State.CLOSED, breaker.status().state());
+    }
+
+    @Test
+    void aRequestHeldTooLongGoesBackToTheBusNotToTheDeadLetters() throws Exception {
+        retry.set(new Inquiries.Retry(Duration.ofMillis(50), Duration.ofMillis(200), Duration.ofMillis(700)));
+        billing.stop();
+        ask("r-10", "1001", null);
+        assertNull(reply(3_000), "rolled back and taken again, several times");
+        assertEquals(0, broker.messageCount(BusAddress.deadLetter(BillingConnector.REQUESTS)));
+        billing.start();
+        SystemReply reply = reply(10_000);
+        assertEquals("r-10", reply.requestId());
+        assertEquals(SystemReply.Status.OK, reply.status());
+        assertNull(reply(1_000));
+    }
+
+    @Test
+    void aTimeoutAndAGatewayErrorAreOutagesNotAnswers() throws Exception {
+        billing.delay(Duration.ofMillis(1500));
+        ask("r-8", "1001", null);
+        assertNull(reply(1_500));
+        assertTrue(breaker.status().lastFailure().contains("no answer from"), breaker.status().toString());
+        billing.delay(Duration.ZERO);
+        billing.failWith(503);
+        assertNull(reply(1_500));
+        assertTrue(breaker.status().lastFailure().contains("HTTP 503"), breaker.status().toString());
+        billing.failWith(0);
+        SystemReply reply = reply(10_000);
+        assertEquals(SystemReply.Status.OK, reply.status());
+    }
+
+    @Test
+    void aRepeatedRequestIdIsAnsweredOnce() throws Exception {
+        String id = Ids.newId();
+        ask(id, "1001", null);
+        ask(id, "1001", null);
+        assertNotNull(reply(10_000));
+        assertNull(reply(1_500));
+    }
+
+    @Test
+    void aNewEndpointAppliesToTheRequestInHand() throws Exception {
+        client.set(new BillingClient(new BillingClient.Settings(URI.create("http://127.0.0.1:" + TestBroker.freePort() + "/billing"),
+                Duration.ofSeconds(1), Duration.ofSeconds(1), "", "")));
+        ask("r-9", "1001", null);
+        assertNull(reply(1_000));
+        client.set(new BillingClient(new BillingClient.Settings(URI.create(billing.url()), Duration.ofSeconds(1),
+                Duration.ofSeconds(1), "", "")));
+        breaker.configure(2, Duration.ofMillis(100));
+        assertEquals(SystemReply.Status.OK, reply(10_000).status());
+    }
+
+    @Test
+    void theEnvelopeIsTheWsdlsRequest() throws Exception {
+        String envelope = BillingClient.request("1001 & <2>");
+        String body = envelope.substring(envelope.indexOf("<b:GetAccountStatus"), envelope.indexOf("</soap:Body>"));
+        billing.schema().newValidator().validate(new StreamSource(new StringReader(body)));
+        assertEquals(SandboxBilling.SOAP_ACTION, BillingClient.SOAP_ACTION);
+        assertEquals(SandboxBilling.NAMESPACE, BillingClient.NAMESPACE);
+        try (var wsdl = BillingConnector.class.getResourceAsStream(SandboxBilling.WSDL_RESOURCE)) {
+            String text = new String(wsdl.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertTrue(text.contains("soapAction=\"" + BillingClient.SOAP_ACTION + "\""));
+        }
+    }
+}
