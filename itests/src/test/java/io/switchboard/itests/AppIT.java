@@ -30,12 +30,16 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * The in-app channel on the distribution as built, with the Java client through a TCP link that
  * the test cuts ten times while a thousand messages flow each way: every one arrives once, in order.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class AppIT {
 
     static final String PASSWORD = "It-" + UUID.randomUUID();
@@ -116,6 +120,7 @@ class AppIT {
     }
 
     @Test
+    @Order(1)
     void aThousandMessagesEachWayThroughTenCutsArriveOnceAndInOrder() throws Exception {
         String user = "u-" + UUID.randomUUID().toString().substring(0, 8);
         List<Reply> replies = new CopyOnWriteArrayList<>();
@@ -198,6 +203,7 @@ class AppIT {
     }
 
     @Test
+    @Order(2)
     void aBadOrExpiredTokenIs401BeforeAnyWebSocket() throws Exception {
         HttpClient http = HttpClient.newHttpClient();
         String good = token(SECRET, "u-401", "d-1", inAnHour());
@@ -225,5 +231,32 @@ class AppIT {
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, js.statusCode());
         assertTrue(js.body().contains("export class AppClient"));
+    }
+
+    /** Last: it lowers the connection rate of the running server, which takes it without a restart. */
+    @Test
+    @Order(3)
+    void aSourceOverItsConnectionRateGets429WithRetryAfter() throws Exception {
+        server.configure("io.switchboard.channel.app", "connectRatePerMinute", "2");
+        HttpClient http = HttpClient.newHttpClient();
+        String good = token(SECRET, "u-429", "d-1", inAnHour());
+        HttpResponse<String> limited = Api.await("a 429 once the lower rate is in force", WAIT, () -> {
+            try {
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(
+                        server.url("/switchboard/app/socket?access_token=" + good)).build(), HttpResponse.BodyHandlers.ofString());
+                return r.statusCode() == 429 ? r : null;
+            } catch (java.io.IOException e) {
+                return null;
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        long retryAfter = Long.parseLong(limited.headers().firstValue("Retry-After").orElseThrow());
+        assertTrue(retryAfter >= 1 && retryAfter <= 60, "Retry-After " + retryAfter);
+        assertTrue(limited.body().contains("\"status\":429"), limited.body());
+        CompletionException refused = org.junit.jupiter.api.Assertions.assertThrows(CompletionException.class,
+                () -> http.newWebSocketBuilder().buildAsync(URI.create("ws://127.0.0.1:" + server.httpPort()
+                        + "/switchboard/app/socket?access_token=" + good), new WebSocket.Listener() { }).join());
+        assertEquals(429, ((WebSocketHandshakeException) refused.getCause()).getResponse().statusCode());
     }
 }
