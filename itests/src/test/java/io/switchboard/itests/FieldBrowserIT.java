@@ -4,11 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.switchboard.sandbox.smsc.SandboxSmsc;
-import io.switchboard.testkit.TestBroker;
 import io.switchboard.testkit.TestServer;
 import io.switchboard.testkit.browser.Browser;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonValue;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -52,6 +50,7 @@ class FieldBrowserIT {
     static final byte[] PHOTO = Base64.getDecoder().decode(
             "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==");
 
+    static Phones phones;
     static SandboxSmsc smsc;
     static TestServer server;
     static Api api;
@@ -69,14 +68,10 @@ class FieldBrowserIT {
     static void boot() {
         // before the server boots: without Chromium this class fails at once, saying what to install
         Browser.requireInstalled();
-        smsc = SandboxSmsc.start(TestBroker.freePort(), "sbit", "pw1");
-        server = TestServer.unpack(TestServer.findDistribution(Path.of(System.getProperty("switchboard.distro.dir"))),
-                Path.of(System.getProperty("switchboard.itest.dir")), PASSWORD)
-                .configure("io.switchboard.channel.sms", "host", "127.0.0.1")
-                .configure("io.switchboard.channel.sms", "port", Integer.toString(smsc.port()))
-                .configure("io.switchboard.channel.sms", "systemId", "sbit")
-                .configure("io.switchboard.channel.sms", "password", "pw1")
-                .configure("io.switchboard.channel.sms", "maxPerSecond", "0")
+        phones = Phones.start();
+        smsc = phones.smsc();
+        server = phones.bind(TestServer.unpack(TestServer.findDistribution(Path.of(System.getProperty("switchboard.distro.dir"))),
+                Path.of(System.getProperty("switchboard.itest.dir")), PASSWORD))
                 .configure("io.switchboard.workorders", "sweepSeconds", "1")
                 .configure("io.switchboard.conversation", "botEnabled", "false")
                 .addAgent(COURIER, COURIER_PASSWORD)
@@ -119,26 +114,6 @@ class FieldBrowserIT {
         }
     }
 
-    static List<String> textsTo(String phone) {
-        return smsc.messages().stream().filter(m -> m.destination().replace("+", "").equals(phone.substring(1)))
-                .map(SandboxSmsc.Received::text).toList();
-    }
-
-    static List<String> awaitTexts(String phone, int count) {
-        return Api.await(count + " SMS to " + phone, WAIT, () -> {
-            List<String> texts = textsTo(phone);
-            return texts.size() >= count ? texts : null;
-        });
-    }
-
-    static JsonObject conversationOf(String phone) {
-        return Api.await("the conversation of " + phone, WAIT, () -> api.call("GET",
-                        "/switchboard/api/conversations?state=all&limit=200", null, api.admin()).array().stream()
-                .map(JsonValue::asJsonObject)
-                .filter(c -> c.getJsonObject("address").getString("address").equals(phone))
-                .findFirst().orElse(null));
-    }
-
     /** Clicks the element once it is there; the app re-renders as events arrive, so it is looked up afresh. */
     static void click(Browser b, String css) {
         b.await("to click " + css, WAIT, () -> b.first(css).map(e -> {
@@ -176,7 +151,7 @@ class FieldBrowserIT {
     void aCourierOnAPhoneTakesAPickupFromAssignedToPickedUpAndTheCustomerHearsEachStep() throws Exception {
         String phone = "+86139" + (10_000_000 + (int) (Math.random() * 89_999_999));
         smsc.deliver(phone.substring(1), SERVICE_NUMBER, "我有两件超大行李要寄，能上门取吗？");
-        JsonObject conversation = conversationOf(phone);
+        JsonObject conversation = Phones.conversationOf(api, phone);
         String customerId = conversation.getString("customerId");
         api.expect(200, "PUT", "/switchboard/api/customers/" + customerId, "{\"name\":\"李女士\"}", api.admin());
 
@@ -192,7 +167,7 @@ class FieldBrowserIT {
                 + customerId + "\",\"title\":\"宽带故障\",\"team\":\"field\",\"assignee\":\"" + COURIER + "\",\"dueAt\":\""
                 + Instant.now().minusSeconds(600) + "\"}", api.admin()).json();
         api.expect(200, "POST", "/switchboard/api/workorders/" + id + "/transitions", "{\"to\":\"assigned\"}", api.admin());
-        assertEquals("您的取件单 " + number + " 已受理，快递员 " + COURIER + " 将为您上门取件。", awaitTexts(phone, 1).get(0));
+        assertEquals("您的取件单 " + number + " 已受理，快递员 " + COURIER + " 将为您上门取件。", phones.awaitTexts(phone, 1).get(0));
 
         browser = Browser.start().phone(PHONE_WIDTH, 812);
         Browser b = browser;
@@ -235,12 +210,12 @@ class FieldBrowserIT {
         b.find("#step-note").type("带了货车");
         click(b, "#steps [data-to=\"en_route\"]");
         b.await("en route", WAIT, () -> "en_route".equals(orderState(b)));
-        assertEquals("快递员已出发，预计 14:30 到达。带了货车", awaitTexts(phone, 2).get(1));
+        assertEquals("快递员已出发，预计 14:30 到达。带了货车", phones.awaitTexts(phone, 2).get(1));
         assertTrue(b.find("#eta-row").attribute("hidden") != null, "picked_up needs no ETA");
 
         click(b, "#steps [data-to=\"picked_up\"]");
         b.await("picked up", WAIT, () -> "picked_up".equals(orderState(b)));
-        assertEquals("您的物品已取件（" + number + "）。", awaitTexts(phone, 3).get(2));
+        assertEquals("您的物品已取件（" + number + "）。", phones.awaitTexts(phone, 3).get(2));
 
         Path photo = Files.createTempFile("field-photo", ".png");
         Files.write(photo, PHOTO);
@@ -252,7 +227,7 @@ class FieldBrowserIT {
         b.find("#message-text").type("您好，我已取到行李，预计明天送达。");
         click(b, "#message-send");
         b.await("the message sent", WAIT, () -> b.find("#message-status").text().contains("Sent"));
-        assertEquals("您好，我已取到行李，预计明天送达。", awaitTexts(phone, 4).get(3));
+        assertEquals("您好，我已取到行李，预计明天送达。", phones.awaitTexts(phone, 4).get(3));
 
         // a dispatcher's note arrives by itself: pushed, not reloaded
         api.expect(201, "POST", "/switchboard/api/workorders/" + id + "/notes", "{\"text\":\"客户改约明早\"}", api.admin());

@@ -4,10 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.switchboard.sandbox.smsc.SandboxSmsc;
-import io.switchboard.testkit.TestBroker;
 import io.switchboard.testkit.TestServer;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonValue;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -38,20 +36,17 @@ class ProactiveIT {
     static final String AGENT_PASSWORD = "Agent-" + UUID.randomUUID();
     static final Duration WAIT = Duration.ofSeconds(30);
 
+    static Phones phones;
     static SandboxSmsc smsc;
     static TestServer server;
     static Api api;
 
     @BeforeAll
     static void boot() {
-        smsc = SandboxSmsc.start(TestBroker.freePort(), "sbit", "pw1");
-        server = TestServer.unpack(TestServer.findDistribution(Path.of(System.getProperty("switchboard.distro.dir"))),
-                Path.of(System.getProperty("switchboard.itest.dir")), PASSWORD)
-                .configure("io.switchboard.channel.sms", "host", "127.0.0.1")
-                .configure("io.switchboard.channel.sms", "port", Integer.toString(smsc.port()))
-                .configure("io.switchboard.channel.sms", "systemId", "sbit")
-                .configure("io.switchboard.channel.sms", "password", "pw1")
-                .configure("io.switchboard.channel.sms", "maxPerSecond", "0")
+        phones = Phones.start();
+        smsc = phones.smsc();
+        server = phones.bind(TestServer.unpack(TestServer.findDistribution(Path.of(System.getProperty("switchboard.distro.dir"))),
+                Path.of(System.getProperty("switchboard.itest.dir")), PASSWORD))
                 .configure("io.switchboard.channel.voice", "secret", PBX_SECRET)
                 .configure("io.switchboard.conversation", "botEnabled", "false")
                 .addAgent(AGENT, AGENT_PASSWORD)
@@ -77,17 +72,7 @@ class ProactiveIT {
     }
 
     static JsonObject customerOf(String phone) {
-        String id = Api.await("the customer of " + phone, WAIT, () -> api.call("GET",
-                        "/switchboard/api/conversations?state=all&limit=200", null, api.admin()).array().stream()
-                .map(JsonValue::asJsonObject)
-                .filter(c -> c.getJsonObject("address").getString("address").equals(phone))
-                .map(c -> c.getString("customerId")).findFirst().orElse(null));
-        return api.expect(200, "GET", "/switchboard/api/customers/" + id, null, api.admin()).json();
-    }
-
-    static List<String> textsTo(String phone) {
-        return smsc.messages().stream().filter(m -> m.destination().replace("+", "").equals(phone.substring(1)))
-                .map(SandboxSmsc.Received::text).toList();
+        return api.expect(200, "GET", "/switchboard/api/customers/" + Phones.customerIdOf(api, phone), null, api.admin()).json();
     }
 
     static List<JsonObject> timeline(String customerId) {
@@ -118,7 +103,7 @@ class ProactiveIT {
         api.expect(202, "POST", "/switchboard/api/proactive/events", event, api.admin());
         api.expect(202, "POST", "/switchboard/api/proactive/events", event, api.admin());
 
-        String told = Api.await("the SMS to Li", WAIT, () -> textsTo(li).stream()
+        String told = Api.await("the SMS to Li", WAIT, () -> phones.textsTo(li).stream()
                 .filter(t -> t.contains("CA1234")).findFirst().orElse(null));
         assertEquals("尊敬的旅客，您预订的 CA1234 航班（2026-11-24）已取消，给您带来不便深表歉意。可选：CA1236 14:05 或 CA1238 18:30。"
                 + "回复 1 改签最早航班，回复 2 全额退款，或回复“人工”。", told);
@@ -131,9 +116,9 @@ class ProactiveIT {
         assertEquals(Map.of("sms:" + li, "SENT", "customer:" + wangCustomer.getString("id"), "NO_CONSENT",
                 "sms:" + stranger, "UNKNOWN_CUSTOMER"), statuses);
         Thread.sleep(1000);
-        assertEquals(1, textsTo(li).stream().filter(t -> t.contains("CA1234")).count(), "the event came twice, the SMS once");
-        assertTrue(textsTo(wang).isEmpty(), "an opted-out customer was told");
-        assertTrue(textsTo(stranger).isEmpty());
+        assertEquals(1, phones.textsTo(li).stream().filter(t -> t.contains("CA1234")).count(), "the event came twice, the SMS once");
+        assertTrue(phones.textsTo(wang).isEmpty(), "an opted-out customer was told");
+        assertTrue(phones.textsTo(stranger).isEmpty());
 
         JsonObject push = timeline(liCustomer.getString("id")).stream().filter(e -> e.getString("kind").equals("PUSH"))
                 .findFirst().orElseThrow();

@@ -31,6 +31,7 @@ class RepairFlowIT {
     static final String SERVICE_NUMBER = "10690000";
     static final Duration WAIT = Duration.ofSeconds(30);
 
+    static Phones phones;
     static SandboxSmsc smsc;
     static SandboxBilling billing;
     static TestServer server;
@@ -38,15 +39,11 @@ class RepairFlowIT {
 
     @BeforeAll
     static void boot() {
-        smsc = SandboxSmsc.start(TestBroker.freePort(), "sbit", "pw1");
+        phones = Phones.start();
+        smsc = phones.smsc();
         billing = SandboxBilling.start(TestBroker.freePort());
-        server = TestServer.unpack(TestServer.findDistribution(Path.of(System.getProperty("switchboard.distro.dir"))),
-                Path.of(System.getProperty("switchboard.itest.dir")), PASSWORD)
-                .configure("io.switchboard.channel.sms", "host", "127.0.0.1")
-                .configure("io.switchboard.channel.sms", "port", Integer.toString(smsc.port()))
-                .configure("io.switchboard.channel.sms", "systemId", "sbit")
-                .configure("io.switchboard.channel.sms", "password", "pw1")
-                .configure("io.switchboard.channel.sms", "maxPerSecond", "0")
+        server = phones.bind(TestServer.unpack(TestServer.findDistribution(Path.of(System.getProperty("switchboard.distro.dir"))),
+                Path.of(System.getProperty("switchboard.itest.dir")), PASSWORD))
                 .configure("io.switchboard.system.billing", "endpoint", billing.url())
                 .configure("io.switchboard.system.billing", "failureThreshold", "2")
                 .configure("io.switchboard.system.billing", "coolDownSeconds", "2")
@@ -83,29 +80,9 @@ class RepairFlowIT {
         return "+86" + prefix + (10_000_000 + (int) (Math.random() * 89_999_999));
     }
 
-    static String customerOf(String phone) {
-        return Api.await("the customer of " + phone, WAIT, () -> api.call("GET",
-                        "/switchboard/api/conversations?state=all&limit=200", null, api.admin()).array().stream()
-                .map(JsonValue::asJsonObject)
-                .filter(c -> c.getJsonObject("address").getString("address").equals(phone))
-                .map(c -> c.getString("customerId")).findFirst().orElse(null));
-    }
-
-    static List<String> textsTo(String phone) {
-        return smsc.messages().stream().filter(m -> m.destination().replace("+", "").equals(phone.substring(1)))
-                .map(SandboxSmsc.Received::text).toList();
-    }
-
-    static List<String> awaitTexts(String phone, int count) {
-        return Api.await(count + " SMS to " + phone, WAIT, () -> {
-            List<String> texts = textsTo(phone);
-            return texts.size() >= count ? texts : null;
-        });
-    }
-
     static String faultCall(String phone, String fault) {
         smsc.deliver(phone.substring(1), SERVICE_NUMBER, fault);
-        return customerOf(phone);
+        return Phones.customerIdOf(api, phone);
     }
 
     static Api.Reply startFlow(String customerId, String account, String fault, String requestId) {
@@ -165,7 +142,7 @@ class RepairFlowIT {
         step(orderId, "on_site", null, technician);
         step(orderId, "fixed", null, technician);
         step(orderId, "closed", null, api.admin());
-        List<String> told = awaitTexts(phone, 4);
+        List<String> told = phones.awaitTexts(phone, 4);
         assertEquals("您的报修单 " + number + " 已派给技术员 " + TECHNICIAN + "，预计 15:00 上门。", told.get(0));
         assertEquals("技术员已到达。", told.get(1));
         assertTrue(told.get(2).startsWith("故障已修复（" + number + "）"), told.get(2));
@@ -188,7 +165,7 @@ class RepairFlowIT {
         assertEquals(201, started.status(), started.body());
         JsonObject flow = awaitFlow(started.json().getString("id"), "ARREARS_TOLD");
         assertEquals("86.50", flow.getJsonObject("billing").getString("arrears"));
-        String sms = awaitTexts(phone, 1).get(0);
+        String sms = phones.awaitTexts(phone, 1).get(0);
         assertTrue(sms.contains("因欠费 ¥86.50") && sms.contains("2026-11-20") && sms.contains("A-2002"), sms);
         assertEquals(List.of(), workOrdersOf(customerId));
     }

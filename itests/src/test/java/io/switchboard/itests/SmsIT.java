@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.switchboard.sandbox.smsc.SandboxSmsc;
-import io.switchboard.testkit.TestBroker;
 import io.switchboard.testkit.TestServer;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
@@ -31,21 +30,17 @@ class SmsIT {
     static final String SERVICE_NUMBER = "10690000";
     static final Duration WAIT = Duration.ofSeconds(30);
 
+    static Phones phones;
     static SandboxSmsc smsc;
     static TestServer server;
     static Api api;
 
     @BeforeAll
     static void boot() {
-        smsc = SandboxSmsc.start(TestBroker.freePort(), "sbit", "pw1");
-        server = TestServer.unpack(TestServer.findDistribution(Path.of(System.getProperty("switchboard.distro.dir"))),
-                Path.of(System.getProperty("switchboard.itest.dir")), PASSWORD)
-                .configure("io.switchboard.channel.sms", "host", "127.0.0.1")
-                .configure("io.switchboard.channel.sms", "port", Integer.toString(smsc.port()))
-                .configure("io.switchboard.channel.sms", "systemId", "sbit")
-                .configure("io.switchboard.channel.sms", "password", "pw1")
-                .configure("io.switchboard.channel.sms", "sourceAddress", SERVICE_NUMBER)
-                .configure("io.switchboard.channel.sms", "maxPerSecond", "0")
+        phones = Phones.start();
+        smsc = phones.smsc();
+        server = phones.bind(TestServer.unpack(TestServer.findDistribution(Path.of(System.getProperty("switchboard.distro.dir"))),
+                Path.of(System.getProperty("switchboard.itest.dir")), PASSWORD))
                 .configure("io.switchboard.conversation", "botEnabled", "false")
                 .requireRoutes("switchboard-conversation/conversation-inbound");
         server.start();

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.switchboard.sandbox.smsc.SandboxSmsc;
-import io.switchboard.testkit.TestBroker;
 import io.switchboard.testkit.TestServer;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
@@ -30,20 +29,17 @@ class WorkOrdersIT {
     static final String SERVICE_NUMBER = "10690000";
     static final Duration WAIT = Duration.ofSeconds(30);
 
+    static Phones phones;
     static SandboxSmsc smsc;
     static TestServer server;
     static Api api;
 
     @BeforeAll
     static void boot() {
-        smsc = SandboxSmsc.start(TestBroker.freePort(), "sbit", "pw1");
-        server = TestServer.unpack(TestServer.findDistribution(Path.of(System.getProperty("switchboard.distro.dir"))),
-                Path.of(System.getProperty("switchboard.itest.dir")), PASSWORD)
-                .configure("io.switchboard.channel.sms", "host", "127.0.0.1")
-                .configure("io.switchboard.channel.sms", "port", Integer.toString(smsc.port()))
-                .configure("io.switchboard.channel.sms", "systemId", "sbit")
-                .configure("io.switchboard.channel.sms", "password", "pw1")
-                .configure("io.switchboard.channel.sms", "maxPerSecond", "0")
+        phones = Phones.start();
+        smsc = phones.smsc();
+        server = phones.bind(TestServer.unpack(TestServer.findDistribution(Path.of(System.getProperty("switchboard.distro.dir"))),
+                Path.of(System.getProperty("switchboard.itest.dir")), PASSWORD))
                 .configure("io.switchboard.workorders", "sweepSeconds", "1")
                 .configure("io.switchboard.conversation", "botEnabled", "false")
                 .addAgent(COURIER, COURIER_PASSWORD)
@@ -65,26 +61,6 @@ class WorkOrdersIT {
         }
     }
 
-    static String customerOf(String phone) {
-        return Api.await("the customer of " + phone, WAIT, () -> api.call("GET",
-                        "/switchboard/api/conversations?state=all&limit=200", null, api.admin()).array().stream()
-                .map(JsonValue::asJsonObject)
-                .filter(c -> c.getJsonObject("address").getString("address").equals(phone))
-                .map(c -> c.getString("customerId")).findFirst().orElse(null));
-    }
-
-    static List<String> textsTo(String phone) {
-        return smsc.messages().stream().filter(m -> m.destination().replace("+", "").equals(phone.substring(1)))
-                .map(SandboxSmsc.Received::text).toList();
-    }
-
-    static List<String> awaitTexts(String phone, int count) {
-        return Api.await(count + " SMS to " + phone, WAIT, () -> {
-            List<String> texts = textsTo(phone);
-            return texts.size() >= count ? texts : null;
-        });
-    }
-
     static JsonObject step(String id, String to, String eta, String authorization) {
         return api.expect(200, "POST", "/switchboard/api/workorders/" + id + "/transitions",
                 "{\"to\":\"" + to + "\"" + (eta == null ? "" : ",\"eta\":\"" + eta + "\"") + "}", authorization).json();
@@ -94,7 +70,7 @@ class WorkOrdersIT {
     void aPickupReachesTheCourierTheCustomerHearsEachStepAndTheirSurveyAnswerIsTheScore() {
         String phone = "+86137" + (10_000_000 + (int) (Math.random() * 89_999_999));
         smsc.deliver(phone.substring(1), SERVICE_NUMBER, "我有两件超大行李要寄，其中一件 50 公斤，能上门取吗？");
-        String customerId = customerOf(phone);
+        String customerId = Phones.customerIdOf(api, phone);
 
         JsonObject order = api.expect(201, "POST", "/switchboard/api/workorders", "{\"type\":\"pickup\",\"customerId\":\""
                 + customerId + "\",\"title\":\"超大行李上门取件\",\"details\":\"两件，其中一件 50 公斤\","
@@ -114,7 +90,7 @@ class WorkOrdersIT {
 
         step(id, "assigned", null, api.admin());
         step(id, "en_route", "14:30", courier);
-        List<String> told = awaitTexts(phone, 2);
+        List<String> told = phones.awaitTexts(phone, 2);
         assertEquals("您的取件单 " + number + " 已受理，快递员 " + COURIER + " 将为您上门取件。", told.get(0));
         assertEquals("快递员已出发，预计 14:30 到达。", told.get(1));
         assertEquals(409, api.call("POST", "/switchboard/api/workorders/" + id + "/transitions", "{\"to\":\"closed\"}",
@@ -123,7 +99,7 @@ class WorkOrdersIT {
         step(id, "picked_up", null, courier);
         step(id, "delivered", null, courier);
         step(id, "closed", null, api.admin());
-        List<String> all = awaitTexts(phone, 5);
+        List<String> all = phones.awaitTexts(phone, 5);
         assertTrue(all.get(4).startsWith("感谢您使用我们的服务！请为本次取件服务打分"), all.get(4));
 
         smsc.deliver(phone.substring(1), SERVICE_NUMBER, "5");
@@ -150,7 +126,7 @@ class WorkOrdersIT {
     void anOverdueOrderEscalatesAndBadRequestsGetProblems() {
         String phone = "+86136" + (10_000_000 + (int) (Math.random() * 89_999_999));
         smsc.deliver(phone.substring(1), SERVICE_NUMBER, "投诉：快递员态度很差");
-        String customerId = customerOf(phone);
+        String customerId = Phones.customerIdOf(api, phone);
         JsonObject order = api.expect(201, "POST", "/switchboard/api/workorders", "{\"type\":\"complaint\",\"customerId\":\""
                 + customerId + "\",\"title\":\"投诉快递员\",\"team\":\"complaints\",\"dueAt\":\""
                 + Instant.now().minusSeconds(5) + "\"}", api.admin()).json();
