@@ -1,5 +1,7 @@
 package io.switchboard.system.billing.internal;
 
+import io.switchboard.systems.SystemFault;
+import io.switchboard.systems.SystemUnreachable;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -53,7 +55,7 @@ final class BillingClient {
         return settings;
     }
 
-    AccountStatus accountStatus(String accountNumber) throws BillingFault, BillingUnreachable {
+    AccountStatus accountStatus(String accountNumber) throws SystemFault, SystemUnreachable {
         HttpRequest.Builder request = HttpRequest.newBuilder(settings.endpoint())
                 .timeout(settings.callTimeout())
                 .header("Content-Type", "text/xml; charset=utf-8")
@@ -67,13 +69,13 @@ final class BillingClient {
         try {
             response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
         } catch (HttpTimeoutException e) {
-            throw new BillingUnreachable("no answer from " + settings.endpoint() + " within "
+            throw new SystemUnreachable("no answer from " + settings.endpoint() + " within "
                     + settings.callTimeout().toSeconds() + " s", e);
         } catch (IOException e) {
-            throw new BillingUnreachable("cannot reach " + settings.endpoint() + ": " + describe(e), e);
+            throw new SystemUnreachable("cannot reach " + settings.endpoint() + ": " + describe(e), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new BillingUnreachable("interrupted while calling " + settings.endpoint(), e);
+            throw new SystemUnreachable("interrupted while calling " + settings.endpoint(), e);
         }
         return answer(response.statusCode(), response.body());
     }
@@ -85,21 +87,21 @@ final class BillingClient {
     }
 
     /** A SOAP fault (HTTP 500 as SOAP 1.1 says, or 200 from lenient servers) is an answer; anything else is not. */
-    static AccountStatus answer(int status, byte[] body) throws BillingFault, BillingUnreachable {
+    static AccountStatus answer(int status, byte[] body) throws SystemFault, SystemUnreachable {
         Element payload;
         try {
             payload = payload(body);
         } catch (IllegalArgumentException e) {
-            throw new BillingUnreachable("HTTP " + status + " without a SOAP answer (" + e.getMessage() + ")", e);
+            throw new SystemUnreachable("HTTP " + status + " without a SOAP answer (" + e.getMessage() + ")", e);
         }
         if (SOAP_ENVELOPE.equals(payload.getNamespaceURI()) && "Fault".equals(payload.getLocalName())) {
             String code = text(payload, null, "faultcode");
             String text = text(payload, null, "faultstring");
-            throw new BillingFault(code, text == null || text.isBlank() ? "SOAP fault " + code : text);
+            throw new SystemFault(code, text == null || text.isBlank() ? "SOAP fault " + code : text);
         }
         if (status != 200 || !NAMESPACE.equals(payload.getNamespaceURI())
                 || !"GetAccountStatusResponse".equals(payload.getLocalName())) {
-            throw new BillingUnreachable("HTTP " + status + " with {" + payload.getNamespaceURI() + "}"
+            throw new SystemUnreachable("HTTP " + status + " with {" + payload.getNamespaceURI() + "}"
                     + payload.getLocalName() + ", not a GetAccountStatusResponse", null);
         }
         try {
@@ -108,7 +110,7 @@ final class BillingClient {
                     new BigDecimal(required(payload, "balance")), new BigDecimal(required(payload, "arrears")),
                     required(payload, "status"), since == null || since.isBlank() ? null : Instant.parse(since));
         } catch (DateTimeParseException | IllegalArgumentException e) {
-            throw new BillingUnreachable("GetAccountStatusResponse breaks the contract: " + e.getMessage(), e);
+            throw new SystemUnreachable("GetAccountStatusResponse breaks the contract: " + e.getMessage(), e);
         }
     }
 

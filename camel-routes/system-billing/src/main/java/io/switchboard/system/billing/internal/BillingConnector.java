@@ -1,15 +1,18 @@
 package io.switchboard.system.billing.internal;
 
 import io.switchboard.api.BusAddress;
-import io.switchboard.api.CanonicalJson;
+import io.switchboard.api.SystemRequest;
 import io.switchboard.bus.Bus;
 import io.switchboard.bus.BundleRoutes;
-import io.switchboard.bus.DeadLetters;
+import io.switchboard.systems.CallPolicy;
+import io.switchboard.systems.SystemConnector;
+import io.switchboard.systems.SystemFault;
+import io.switchboard.systems.SystemUnreachable;
 import java.net.URI;
-import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
-import org.apache.camel.builder.RouteBuilder;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -67,59 +70,67 @@ public class BillingConnector {
         int holdSeconds() default 120;
     }
 
-    static final String REQUESTS = BusAddress.systemRequest(Inquiries.SYSTEM);
+    static final String SYSTEM = "billing";
+    static final String OPERATION = "GetAccountStatus";
+    static final String ACCOUNT = "accountNumber";
+    static final String REQUESTS = BusAddress.systemRequest(SYSTEM);
     private static final Logger LOG = LoggerFactory.getLogger(BillingConnector.class);
 
     private final AtomicReference<BillingClient> client = new AtomicReference<>();
-    private final AtomicReference<Inquiries.Retry> retry = new AtomicReference<>();
-    private final Breaker breaker;
-    private final Inquiries inquiries;
+    private final SystemConnector connector;
     private final BundleRoutes routes;
 
     @Activate
     public BillingConnector(BundleContext context, Config config, @Reference Bus bus) throws Exception {
-        breaker = new Breaker(Clock.systemUTC(), config.failureThreshold(), Duration.ofSeconds(Math.max(1, config.coolDownSeconds())));
-        apply(config);
-        inquiries = new Inquiries(client::get, retry::get, breaker, bus, new CanonicalJson(), Clock.systemUTC());
-        routes = BundleRoutes.start(context, "switchboard-billing", bus, routes(inquiries));
+        client.set(new BillingClient(settings(config)));
+        connector = new SystemConnector(SYSTEM, bus, request -> ask(client.get(), request), policy(config));
+        routes = BundleRoutes.start(context, "switchboard-billing", bus, connector.routes());
     }
 
     @Modified
     void modified(Config config) {
-        apply(config);
+        client.set(new BillingClient(settings(config)));
+        connector.configure(policy(config));
         LOG.info("billing: now {} (timeouts {} s/{} s, breaker {} failures, {} s)", config.endpoint(),
                 config.connectTimeoutSeconds(), config.callTimeoutSeconds(), config.failureThreshold(), config.coolDownSeconds());
     }
 
-    private void apply(Config config) {
-        client.set(new BillingClient(settings(config)));
-        retry.set(new Inquiries.Retry(Duration.ofMillis(Math.max(10, config.retryFirstMillis())),
-                Duration.ofSeconds(Math.max(1, config.retryMaxSeconds())), Duration.ofSeconds(Math.max(5, config.holdSeconds()))));
-        breaker.configure(config.failureThreshold(), Duration.ofSeconds(Math.max(1, config.coolDownSeconds())));
-    }
-
     @Deactivate
     void deactivate() {
-        inquiries.stop();
+        connector.stop();
         routes.close();
+    }
+
+    static CallPolicy policy(Config config) {
+        return CallPolicy.of(config.failureThreshold(), config.coolDownSeconds(), config.retryFirstMillis(),
+                config.retryMaxSeconds(), config.holdSeconds());
+    }
+
+    /** The one operation billing has: an account's balance, arrears and whether it is suspended. */
+    static Map<String, String> ask(BillingClient client, SystemRequest request) throws SystemFault, SystemUnreachable {
+        if (!OPERATION.equals(request.operation())) {
+            throw new SystemFault(null, "billing has no operation " + request.operation() + " (only " + OPERATION + ")");
+        }
+        String account = request.params().get(ACCOUNT);
+        if (account == null || account.isBlank()) {
+            throw new SystemFault(null, OPERATION + " needs the parameter " + ACCOUNT);
+        }
+        AccountStatus status = client.accountStatus(account.trim());
+        Map<String, String> data = new LinkedHashMap<>();
+        data.put(ACCOUNT, status.accountNumber());
+        data.put("balance", status.balance().toPlainString());
+        data.put("arrears", status.arrears().toPlainString());
+        data.put("currency", "CNY");
+        data.put("status", status.status());
+        if (status.suspendedSince() != null) {
+            data.put("suspendedSince", status.suspendedSince().toString());
+        }
+        return data;
     }
 
     static BillingClient.Settings settings(Config config) {
         return new BillingClient.Settings(URI.create(config.endpoint().trim()),
                 Duration.ofSeconds(Math.max(1, config.connectTimeoutSeconds())),
                 Duration.ofSeconds(Math.max(1, config.callTimeoutSeconds())), config.username(), config.password());
-    }
-
-    /** One consumer on purpose: while billing is down, one request in hand is enough to find out when it is back. */
-    static RouteBuilder routes(Inquiries inquiries) {
-        return new RouteBuilder() {
-            @Override
-            public void configure() {
-                from("bus:queue:" + REQUESTS + "?transacted=true&asyncStartListener=true")
-                        .routeId("billing-requests")
-                        .errorHandler(DeadLetters.forAddress(REQUESTS))
-                        .process(inquiries::answer);
-            }
-        };
     }
 }

@@ -8,19 +8,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.switchboard.api.BusAddress;
 import io.switchboard.api.CanonicalJson;
 import io.switchboard.api.DomainEvent;
-import io.switchboard.api.Ids;
 import io.switchboard.api.SystemReply;
 import io.switchboard.api.SystemRequest;
 import io.switchboard.bus.BundleRoutes;
 import io.switchboard.bus.internal.ArtemisBus;
 import io.switchboard.sandbox.billing.SandboxBilling;
+import io.switchboard.systems.CallPolicy;
+import io.switchboard.systems.SystemConnector;
 import io.switchboard.testkit.TestBroker;
 import jakarta.jms.Connection;
 import jakarta.jms.MessageConsumer;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
 import java.net.URI;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -37,7 +37,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The connector on a real broker against the billing sandbox over HTTP: answers, the declared
- * fault, expiry, and outages (refused connections, timeouts, a 503 gateway) that keep requests on
+ * fault, and outages (refused connections, timeouts, a 503 gateway) that keep requests on
  * the bus until billing is back, with the breaker's system.down and system.up.
  */
 class BillingConnectorTest {
@@ -46,13 +46,12 @@ class BillingConnectorTest {
 
     final CanonicalJson json = new CanonicalJson();
     final AtomicReference<BillingClient> client = new AtomicReference<>();
-    final AtomicReference<Inquiries.Retry> retry = new AtomicReference<>(
-            new Inquiries.Retry(Duration.ofMillis(50), Duration.ofMillis(400), Duration.ofSeconds(30)));
+    static final CallPolicy POLICY = new CallPolicy(2, Duration.ofMillis(800), Duration.ofMillis(50), Duration.ofMillis(400),
+            Duration.ofSeconds(30));
     TestBroker broker;
     ArtemisBus bus;
     SandboxBilling billing;
-    Breaker breaker;
-    Inquiries inquiries;
+    SystemConnector connector;
     CamelContext camel;
     Connection events;
     MessageConsumer eventConsumer;
@@ -65,21 +64,20 @@ class BillingConnectorTest {
         billing.active("1001", "120.5").suspended("1002", "86", Instant.parse("2026-11-01T08:00:00Z"));
         client.set(new BillingClient(new BillingClient.Settings(URI.create(billing.url()), Duration.ofSeconds(1),
                 Duration.ofSeconds(1), "", "")));
-        breaker = new Breaker(Clock.systemUTC(), 2, Duration.ofMillis(800));
-        inquiries = new Inquiries(client::get, retry::get, breaker, bus, json, Clock.systemUTC());
+        connector = new SystemConnector("billing", bus, request -> BillingConnector.ask(client.get(), request), POLICY);
         events = bus.connectionFactory().createConnection();
         Session session = events.createSession(false, Session.AUTO_ACKNOWLEDGE);
         eventConsumer = session.createConsumer(session.createTopic(BusAddress.EVENTS));
         events.start();
         camel = new DefaultCamelContext();
         camel.addComponent("bus", BundleRoutes.busComponent(bus));
-        camel.addRoutes(BillingConnector.routes(inquiries));
+        camel.addRoutes(connector.routes());
         camel.start();
     }
 
     @AfterEach
     void stop() throws Exception {
-        inquiries.stop();
+        connector.stop();
         camel.stop();
         events.close();
         billing.close();
@@ -143,20 +141,6 @@ class BillingConnectorTest {
     }
 
     @Test
-    void aRequestPastItsTimeIsAnsweredExpired() throws Exception {
-        ask("r-4", "1001", Instant.now().minusSeconds(1));
-        SystemReply late = reply(10_000);
-        assertEquals(SystemReply.Status.EXPIRED, late.status());
-        assertTrue(billing.asked().isEmpty(), "billing is not asked for an answer nobody wants");
-
-        billing.stop();
-        ask("r-5", "1001", Instant.now().plusSeconds(2));
-        SystemReply expired = reply(10_000);
-        assertEquals(SystemReply.Status.EXPIRED, expired.status());
-        assertTrue(expired.fault().contains("billing was not reachable before"), expired.fault());
-    }
-
-    @Test
     void anOutageKeepsRequestsOnTheBusOpensTheBreakerAndEndsWithOneReplyEach() throws Exception {
         int port = billing.port();
         billing.stop();
@@ -168,7 +152,7 @@ class BillingConnectorTest {
         assertEquals("billing", down.get(0).data().get("system"));
         assertTrue(down.get(0).data().get("reason").contains("cannot reach"), down.toString());
         assertEquals(1, down.size(), "down once, however often it is retried");
-        assertTrue(breaker.status().state() != Breaker.State.CLOSED, breaker.status().toString());
+        assertTrue(!"CLOSED".equals(connector.health().state()), connector.health().toString());
         assertEquals(0, broker.messageCount(BusAddress.deadLetter(BillingConnector.REQUESTS)));
 
         billing.start();
@@ -180,21 +164,7 @@ class BillingConnectorTest {
         assertNull(reply(1_000), "exactly one reply per request");
         List<DomainEvent> up = systemEvents(500);
         assertEquals(List.of(DomainEvent.SYSTEM_UP), up.stream().map(DomainEvent::type).toList());
-        assertEquals(Breaker.State.CLOSED, breaker.status().state());
-    }
-
-    @Test
-    void aRequestHeldTooLongGoesBackToTheBusNotToTheDeadLetters() throws Exception {
-        retry.set(new Inquiries.Retry(Duration.ofMillis(50), Duration.ofMillis(200), Duration.ofMillis(700)));
-        billing.stop();
-        ask("r-10", "1001", null);
-        assertNull(reply(3_000), "rolled back and taken again, several times");
-        assertEquals(0, broker.messageCount(BusAddress.deadLetter(BillingConnector.REQUESTS)));
-        billing.start();
-        SystemReply reply = reply(10_000);
-        assertEquals("r-10", reply.requestId());
-        assertEquals(SystemReply.Status.OK, reply.status());
-        assertNull(reply(1_000));
+        assertEquals("CLOSED", connector.health().state());
     }
 
     @Test
@@ -202,23 +172,14 @@ class BillingConnectorTest {
         billing.delay(Duration.ofMillis(1500));
         ask("r-8", "1001", null);
         assertNull(reply(1_500));
-        assertTrue(breaker.status().lastFailure().contains("no answer from"), breaker.status().toString());
+        assertTrue(connector.health().lastFailure().contains("no answer from"), connector.health().toString());
         billing.delay(Duration.ZERO);
         billing.failWith(503);
         assertNull(reply(1_500));
-        assertTrue(breaker.status().lastFailure().contains("HTTP 503"), breaker.status().toString());
+        assertTrue(connector.health().lastFailure().contains("HTTP 503"), connector.health().toString());
         billing.failWith(0);
         SystemReply reply = reply(10_000);
         assertEquals(SystemReply.Status.OK, reply.status());
-    }
-
-    @Test
-    void aRepeatedRequestIdIsAnsweredOnce() throws Exception {
-        String id = Ids.newId();
-        ask(id, "1001", null);
-        ask(id, "1001", null);
-        assertNotNull(reply(10_000));
-        assertNull(reply(1_500));
     }
 
     @Test
@@ -229,7 +190,7 @@ class BillingConnectorTest {
         assertNull(reply(1_000));
         client.set(new BillingClient(new BillingClient.Settings(URI.create(billing.url()), Duration.ofSeconds(1),
                 Duration.ofSeconds(1), "", "")));
-        breaker.configure(2, Duration.ofMillis(100));
+        connector.configure(new CallPolicy(2, Duration.ofMillis(100), Duration.ofMillis(50), Duration.ofMillis(400), Duration.ofSeconds(30)));
         assertEquals(SystemReply.Status.OK, reply(10_000).status());
     }
 

@@ -1,4 +1,4 @@
-package io.switchboard.system.billing.internal;
+package io.switchboard.systems.internal;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -6,7 +6,7 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * The circuit breaker in front of the billing system. After {@code threshold} calls in a row
+ * The circuit breaker in front of a system. After {@code threshold} calls in a row
  * found it unreachable it opens: the connector takes no request for {@code coolDown} (they wait on
  * the bus), then lets one call through; a success closes it, a failure opens it for another
  * cool-down. "Down" starts when it first opens and ends with the first success, which is what
@@ -15,12 +15,12 @@ import java.util.Optional;
  * <p>Waiting happens on this object's monitor, so {@link #wake()} (a stop, a new configuration)
  * ends every wait at once.
  */
-final class Breaker {
+public final class Breaker {
 
-    enum State { CLOSED, OPEN, HALF_OPEN }
+    public enum State { CLOSED, OPEN, HALF_OPEN }
 
     /** What {@code GET /switchboard/api/systems} and the events show. */
-    record Status(State state, int consecutiveFailures, String lastFailure, Instant downSince, Instant openUntil,
+    public record Status(State state, int consecutiveFailures, String lastFailure, Instant downSince, Instant openUntil,
                   Instant lastSuccess) {
     }
 
@@ -34,12 +34,12 @@ final class Breaker {
     private Instant openUntil;
     private Instant lastSuccess;
 
-    Breaker(Clock clock, int threshold, Duration coolDown) {
+    public Breaker(Clock clock, int threshold, Duration coolDown) {
         this.clock = clock;
         configure(threshold, coolDown);
     }
 
-    synchronized void configure(int threshold, Duration coolDown) {
+    public synchronized void configure(int threshold, Duration coolDown) {
         this.threshold = Math.max(1, threshold);
         this.coolDown = coolDown;
         if (openUntil != null) {
@@ -52,12 +52,12 @@ final class Breaker {
         notifyAll();
     }
 
-    synchronized Status status() {
+    public synchronized Status status() {
         return new Status(state, consecutiveFailures, lastFailure, downSince, openUntil, lastSuccess);
     }
 
     /** @return when it went down, if this failure opened it for the first time (publish system.down) */
-    synchronized Optional<Instant> failed(String reason) {
+    public synchronized Optional<Instant> failed(String reason) {
         consecutiveFailures++;
         lastFailure = reason;
         if (state == State.HALF_OPEN || consecutiveFailures >= threshold) {
@@ -72,7 +72,7 @@ final class Breaker {
     }
 
     /** @return how long it was down, if it was (publish system.up) */
-    synchronized Optional<Duration> answered() {
+    public synchronized Optional<Duration> answered() {
         Instant now = clock.instant();
         Optional<Duration> wasDown = downSince == null ? Optional.empty() : Optional.of(Duration.between(downSince, now));
         state = State.CLOSED;
@@ -88,7 +88,7 @@ final class Breaker {
      *
      * @return whether a call may go now (false: the deadline came, or {@code stopping} said so)
      */
-    synchronized boolean awaitPermit(Instant deadline, java.util.function.BooleanSupplier stopping) throws InterruptedException {
+    public synchronized boolean awaitPermit(Instant deadline, java.util.function.BooleanSupplier stopping) throws InterruptedException {
         while (!stopping.getAsBoolean()) {
             Instant now = clock.instant();
             if (state != State.OPEN || !now.isBefore(openUntil)) {
@@ -107,7 +107,7 @@ final class Breaker {
     }
 
     /** Sleeps {@code pause} between two attempts unless woken; false if {@code stopping}. */
-    synchronized boolean pause(Duration pause, java.util.function.BooleanSupplier stopping) throws InterruptedException {
+    public synchronized boolean pause(Duration pause, java.util.function.BooleanSupplier stopping) throws InterruptedException {
         Instant end = clock.instant().plus(pause);
         while (!stopping.getAsBoolean()) {
             Instant now = clock.instant();
@@ -119,7 +119,7 @@ final class Breaker {
         return false;
     }
 
-    synchronized void wake() {
+    public synchronized void wake() {
         notifyAll();
     }
 }
