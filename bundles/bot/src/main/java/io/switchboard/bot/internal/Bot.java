@@ -112,6 +112,11 @@ final class Bot {
                 skills, reason, match == null ? null : match.found());
     }
 
+    /** Whether the customer asks for a human in {@code text}: that ends any skill's dialogue. */
+    boolean asksForHuman(String text) {
+        return text != null && !text.isBlank() && policy.handoff().foundIn(Tokens.of(text));
+    }
+
     /** The question as the agent reads it on the timeline: one line, at most {@value QUOTE_LENGTH} characters. */
     static String quote(String text) {
         String line = text.strip().replaceAll("\\s+", " ");

@@ -1,16 +1,22 @@
 package io.switchboard.bot.internal;
 
 import io.switchboard.api.CanonicalJson;
+import io.switchboard.bot.BotSkill;
 import io.switchboard.bus.Bus;
 import io.switchboard.bus.BundleRoutes;
 import io.switchboard.conversation.AgentDesk;
 import io.switchboard.rest.RestEndpoint;
 import io.switchboard.store.Store;
+import java.util.Comparator;
+import java.util.List;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -45,7 +51,21 @@ public class BotService {
 
         @AttributeDefinition(description = "What the bot says when it hands the conversation to a human (empty: nothing)")
         String fallbackAnswer() default "这个问题我帮您转接人工客服，请稍候。";
+
+        @AttributeDefinition(description = "Comma-separated words by which a customer ends a skill's dialogue (book a pickup...)")
+        String cancelWords() default "取消,算了,不用了,不要了,cancel,stop";
+
+        @AttributeDefinition(description = "What the bot says when the customer ends a skill's dialogue")
+        String cancelled() default "好的，已为您取消。还有什么可以帮您？";
+
+        @AttributeDefinition(description = "Turns after which a skill's unfinished dialogue goes to a human")
+        int maxTurns() default 12;
     }
+
+    /** Skills come and go with their plugins; a message sees the ones there when it arrives. */
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile List<BotSkill> skills = List.of();
 
     private final BundleRoutes routes;
     private final RestEndpoint endpoint;
@@ -58,7 +78,11 @@ public class BotService {
                 config.greeting(), config.greetingWords(), config.fallbackAnswer());
         KnowledgeBase kb = new KnowledgeBase(store);
         Bot bot = new Bot(policy, kb::matcher);
-        routes = BundleRoutes.start(context, "switchboard-bot", bus, new BotRoutes(bot, desk, new CanonicalJson()));
+        CanonicalJson json = new CanonicalJson();
+        BotRoutes.DialoguePolicy dialogue = new BotRoutes.DialoguePolicy(Phrases.parse(config.cancelWords()),
+                config.cancelled(), Math.max(2, config.maxTurns()));
+        routes = BundleRoutes.start(context, "switchboard-bot", bus, new BotRoutes(bot, desk, json,
+                new Dialogues(store, json), this::skills, dialogue));
         try {
             endpoint = RestEndpoint.publish(context, "/kb", RestEndpoint.DEFAULT_MAX_BODY_BYTES, false,
                     new KnowledgeBaseApi(kb, bot));
@@ -66,6 +90,11 @@ public class BotService {
             routes.close();
             throw e;
         }
+    }
+
+    /** By name, so which skill opens a dialogue does not depend on the order plugins started in. */
+    private List<BotSkill> skills() {
+        return skills.stream().sorted(Comparator.comparing(BotSkill::name)).toList();
     }
 
     @Deactivate
