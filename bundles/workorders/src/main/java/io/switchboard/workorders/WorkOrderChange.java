@@ -7,7 +7,7 @@ import java.util.Map;
 public record WorkOrderChange(String id, String workOrderId, Instant time, String by, Kind kind, String fromState,
                               String toState, String note, Map<String, String> data) {
 
-    public enum Kind { CREATED, STATE, ASSIGNED, NOTE, ATTACHMENT, ESCALATED, RATED }
+    public enum Kind { CREATED, STATE, ASSIGNED, NOTE, ATTACHMENT, ESCALATED, RATED, REFERENCED }
 
     public WorkOrderChange {
         data = data == null ? Map.of() : Map.copyOf(data);

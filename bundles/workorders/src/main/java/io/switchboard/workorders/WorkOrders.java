@@ -42,6 +42,14 @@ public interface WorkOrders {
 
     WorkOrderChange note(String id, String text, String by);
 
+    /**
+     * Adds references to outside systems, or replaces those of the same name: a tracking number
+     * once the courier company gave one. An empty value removes one.
+     *
+     * @since 1.1
+     */
+    WorkOrder refer(String id, Map<String, String> references, String by);
+
     /** @return the attachment's id */
     String attach(String id, String name, String mediaType, byte[] content, String by);
 

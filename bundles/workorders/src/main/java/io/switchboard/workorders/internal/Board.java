@@ -248,6 +248,41 @@ final class Board implements WorkOrders {
     }
 
     @Override
+    public WorkOrder refer(String id, Map<String, String> references, String by) {
+        if (references == null || references.isEmpty()) {
+            throw new IllegalArgumentException("no references given");
+        }
+        Instant now = now();
+        After after = new After();
+        WorkOrder referred = store.inTransaction(s -> {
+            Ledger ledger = new Ledger(s.connection());
+            WorkOrder w = find(ledger, id);
+            Map<String, String> refs = new TreeMap<>(w.references());
+            references.forEach((name, value) -> {
+                required(name, "reference name", 100);
+                if (value == null || value.isBlank()) {
+                    refs.remove(name);
+                } else {
+                    refs.put(name, required(value, name, 500));
+                }
+            });
+            if (refs.equals(new TreeMap<>(w.references()))) {
+                // a repeated call (a redelivered reply) changes nothing and says nothing
+                return w;
+            }
+            ledger.refer(w.id(), refs, now);
+            StringBuilder said = new StringBuilder();
+            references.forEach((name, value) -> said.append(said.length() == 0 ? "" : ", ").append(name).append(" ")
+                    .append(value == null || value.isBlank() ? "removed" : value));
+            step(s, ledger, after, w, by, WorkOrderChange.Kind.REFERENCED, null, null, null, withoutNulls(references),
+                    CHANGED, "Work order " + w.number() + ": " + said);
+            return find(ledger, w.id());
+        });
+        finish(after);
+        return referred;
+    }
+
+    @Override
     public String attach(String id, String name, String mediaType, byte[] content, String by) {
         String fileName = required(name, "name", 255);
         if (fileName.contains("/") || fileName.contains("\\")) {
@@ -495,6 +530,12 @@ final class Board implements WorkOrders {
     static String number(String id, Instant now) {
         String hex = id.replace("-", "");
         return "WO-" + DAY.format(now) + "-" + hex.substring(hex.length() - 6).toUpperCase();
+    }
+
+    private static Map<String, String> withoutNulls(Map<String, String> map) {
+        Map<String, String> copy = new TreeMap<>();
+        map.forEach((k, v) -> copy.put(k, v == null ? "" : v));
+        return copy;
     }
 
     private static String required(String text, String field, int max) {

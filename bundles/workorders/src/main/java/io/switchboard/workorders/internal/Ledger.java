@@ -107,6 +107,15 @@ final class Ledger {
         }
     }
 
+    void refer(String id, Map<String, String> references, Instant at) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE wo_order SET refs = ?, updated_at = ? WHERE id = ?")) {
+            ps.setString(1, lines(references));
+            setInstant(ps, 2, at);
+            ps.setString(3, id);
+            ps.executeUpdate();
+        }
+    }
+
     void assign(String id, String team, String assignee, Instant at) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
                 "UPDATE wo_order SET team = ?, assignee = ?, updated_at = ? WHERE id = ?")) {

@@ -121,6 +121,18 @@ public final class WorkOrderApi {
         return Response.status(201).entity(orders.note(id, note.text(), me(security))).build();
     }
 
+    /** Adds or replaces references to outside systems: {"trackingNumber": "SF123"}; an empty value removes one. */
+    @POST
+    @Path("{id}/references")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public WorkOrder refer(@PathParam("id") String id, java.util.Map<String, String> references,
+                           @Context SecurityContext security) {
+        if (references == null || references.isEmpty()) {
+            throw new ProblemException(400, "Bad request", "a JSON object of references is required");
+        }
+        return orders.refer(id, references, me(security));
+    }
+
     @POST
     @Path("{id}/rating")
     @Consumes(MediaType.APPLICATION_JSON)

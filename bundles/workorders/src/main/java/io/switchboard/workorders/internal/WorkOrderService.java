@@ -130,6 +130,11 @@ public class WorkOrderService implements WorkOrders {
     }
 
     @Override
+    public WorkOrder refer(String id, java.util.Map<String, String> references, String by) {
+        return board.refer(id, references, by);
+    }
+
+    @Override
     public String attach(String id, String name, String mediaType, byte[] content, String by) {
         return board.attach(id, name, mediaType, content, by);
     }

@@ -207,6 +207,23 @@ class BoardTest {
     }
 
     @Test
+    void aTrackingNumberJoinsTheReferencesOnceAndOnTheHistory() {
+        WorkOrder w = luggage();
+        WorkOrder referred = board.refer(w.id(), Map.of("trackingNumber", "SF1400000001"), "flows");
+        assertEquals("SF1400000001", referred.references().get("trackingNumber"));
+        w.references().forEach((k, v) -> assertEquals(v, referred.references().get(k), "the others stay"));
+        board.refer(w.number(), Map.of("trackingNumber", "SF1400000001"), "flows");
+        List<WorkOrderChange> referencing = board.history(w.id()).stream()
+                .filter(c -> c.kind() == WorkOrderChange.Kind.REFERENCED).toList();
+        assertEquals(1, referencing.size(), "a repeat changes nothing");
+        assertEquals("SF1400000001", referencing.get(0).data().get("trackingNumber"));
+        java.util.Map<String, String> remove = new java.util.HashMap<>();
+        remove.put("trackingNumber", "");
+        assertNull(board.refer(w.id(), remove, "flows").references().get("trackingNumber"));
+        assertThrows(IllegalArgumentException.class, () -> board.refer(w.id(), Map.of(), "flows"));
+    }
+
+    @Test
     void creatingAgainWithTheSameKeyGivesTheFirstOrder() {
         WorkOrder.Draft draft = new WorkOrder.Draft("pickup", customer.id(), null, "取件", null, List.of(), null, null,
                 Map.of(), null, "flow-42");
