@@ -1,9 +1,11 @@
 package io.switchboard.flows.internal;
 
 import io.switchboard.api.BusAddress;
+import io.switchboard.api.BusinessEvent;
 import io.switchboard.api.CanonicalJson;
 import io.switchboard.api.DomainEvent;
 import io.switchboard.api.SystemReply;
+import io.switchboard.bot.BotSkill;
 import io.switchboard.bus.Bus;
 import io.switchboard.bus.BundleRoutes;
 import io.switchboard.bus.DeadLetters;
@@ -14,8 +16,11 @@ import io.switchboard.store.Store;
 import io.switchboard.workorders.WorkOrders;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.camel.builder.RouteBuilder;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -49,12 +54,39 @@ public class FlowService {
 
         @AttributeDefinition(description = "Seconds between sweeps that put requests the bus did not take on it again")
         int sweepSeconds() default 30;
+
+        @AttributeDefinition(description = "Comma-separated words by which a customer asks the bot to ship luggage (opens the pickup dialogue)")
+        String luggageKeywords() default "寄行李,托运行李,运行李,超大行李,大件行李,行李托运,上门取件,ship luggage,oversized luggage,luggage pickup";
+
+        @AttributeDefinition(description = "Team the pickup work orders go to")
+        String pickupTeam() default "couriers";
+
+        @AttributeDefinition(description = "Minutes the courier company may take to answer a pickup (through an outage) before it is marked failed")
+        int logisticsWaitMinutes() default 240;
+
+        @AttributeDefinition(description = "Kilograms from which the courier brings a van")
+        double vanKg() default 20;
+
+        @AttributeDefinition(description = "Longest side in centimetres from which the courier brings a van")
+        int vanCm() default 100;
+
+        @AttributeDefinition(description = "Kilograms from which the courier brings a car rather than a scooter")
+        double carKg() default 5;
+
+        @AttributeDefinition(description = "Longest side in centimetres from which the courier brings a car")
+        int carCm() default 60;
+
+        @AttributeDefinition(description = "Longest side in centimetres from which the courier brings a large bag")
+        int largeBagCm() default 80;
     }
 
     static final String CHANGELOG = "io/switchboard/flows/db/changelog.xml";
     private static final Logger LOG = LoggerFactory.getLogger(FlowService.class);
 
     private final RepairFlows flows;
+    private final PickupFlows pickups;
+    private final AtomicReference<LuggageSkill.Settings> luggage = new AtomicReference<>();
+    private final ServiceRegistration<BotSkill> skill;
     private final BundleRoutes routes;
     private final RestEndpoint flowEndpoint;
     private final RestEndpoint systemsEndpoint;
@@ -67,8 +99,12 @@ public class FlowService {
         CanonicalJson json = new CanonicalJson();
         Systems systems = new Systems(store);
         flows = new RepairFlows(store, bus, desk, directory, workOrders, systems, json, Clock.systemUTC(), settings(config));
+        pickups = new PickupFlows(store, bus, workOrders, json, Clock.systemUTC(), pickupSettings(config));
+        luggage.set(luggageSettings(config));
         routes = BundleRoutes.start(context, "switchboard-flows", bus, routes(flows, systems, json,
-                Duration.ofSeconds(Math.max(1, config.sweepSeconds()))));
+                Duration.ofSeconds(Math.max(1, config.sweepSeconds()))),
+                pickupRoutes(pickups, json, Duration.ofSeconds(Math.max(1, config.sweepSeconds()))));
+        skill = context.registerService(BotSkill.class, new LuggageSkill(pickups, directory, luggage::get), null);
         RestEndpoint published = null;
         try {
             published = RestEndpoint.publish(context, "/flows", RestEndpoint.DEFAULT_MAX_BODY_BYTES, false, new FlowApi(flows));
@@ -87,10 +123,45 @@ public class FlowService {
     @Modified
     void modified(Config config) {
         flows.configure(settings(config));
+        pickups.configure(pickupSettings(config));
+        luggage.set(luggageSettings(config));
+    }
+
+    static PickupFlows.Settings pickupSettings(Config config) {
+        return new PickupFlows.Settings(config.pickupTeam(), Duration.ofMinutes(Math.max(1, config.logisticsWaitMinutes())));
+    }
+
+    static LuggageSkill.Settings luggageSettings(Config config) {
+        return new LuggageSkill.Settings(Arrays.stream(config.luggageKeywords().split(",")).map(String::strip)
+                .filter(k -> !k.isEmpty()).toList(), new Luggage.Thresholds(config.vanKg(), config.vanCm(), config.carKg(),
+                config.carCm(), config.largeBagCm()));
+    }
+
+    /** The courier company's answers and callbacks; both transacted, so a failure is redelivered. */
+    static RouteBuilder pickupRoutes(PickupFlows pickups, CanonicalJson json, Duration sweep) {
+        return new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("bus:queue:" + PickupFlows.REPLIES + "?transacted=true&asyncStartListener=true")
+                        .routeId("flows-pickup-replies")
+                        .errorHandler(DeadLetters.forAddress(PickupFlows.REPLIES))
+                        .process(exchange -> pickups.answer(json.fromJson(exchange.getMessage().getMandatoryBody(String.class),
+                                SystemReply.class)));
+                from("bus:queue:" + PickupFlows.EVENTS + "?transacted=true&asyncStartListener=true")
+                        .routeId("flows-business-events")
+                        .errorHandler(DeadLetters.forAddress(PickupFlows.EVENTS))
+                        .process(exchange -> pickups.follow(json.fromJson(exchange.getMessage().getMandatoryBody(String.class),
+                                BusinessEvent.class)));
+                from("timer:flows-pickup-sweep?delay=" + sweep.toMillis() + "&period=" + sweep.toMillis())
+                        .routeId("flows-pickup-sweep")
+                        .process(exchange -> pickups.sweep());
+            }
+        };
     }
 
     @Deactivate
     void deactivate() {
+        skill.unregister();
         systemsEndpoint.close();
         flowEndpoint.close();
         routes.close();
