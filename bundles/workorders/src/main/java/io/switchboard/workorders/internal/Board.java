@@ -380,6 +380,13 @@ final class Board implements WorkOrders {
         resend(now);
     }
 
+    /** The work order whose survey the customer has not answered yet, if any (newest first). */
+    java.util.Optional<String> surveyAwaiting(String customerId) {
+        Instant since = now().minus(surveyWindow);
+        return store.inTransaction(s -> new Ledger(s.connection()).surveyOutFor(customerId, since)
+                .map(Ledger.SurveyOut::workOrderId));
+    }
+
     private void takeScores(Instant now) {
         List<Ledger.SurveyOut> out = store.inTransaction(s -> new Ledger(s.connection()).surveysOut(now.minus(surveyWindow), 200));
         for (Ledger.SurveyOut survey : out) {

@@ -181,6 +181,21 @@ final class Ledger {
     record SurveyOut(String workOrderId, String customerId, Instant sentAt) {
     }
 
+    /** The customer's newest survey still waiting for its answer. */
+    java.util.Optional<SurveyOut> surveyOutFor(String customerId, Instant since) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT id, customer_id, survey_sent_at FROM wo_order"
+                + " WHERE customer_id = ? AND survey_sent_at IS NOT NULL AND survey_sent_at > ? AND satisfaction IS NULL"
+                + " ORDER BY survey_sent_at DESC")) {
+            ps.setString(1, customerId);
+            setInstant(ps, 2, since);
+            ps.setMaxRows(1);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? java.util.Optional.of(new SurveyOut(rs.getString(1), rs.getString(2), instant(rs, 3)))
+                        : java.util.Optional.empty();
+            }
+        }
+    }
+
     List<SurveyOut> surveysOut(Instant since, int limit) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT id, customer_id, survey_sent_at FROM wo_order"
                 + " WHERE survey_sent_at IS NOT NULL AND survey_sent_at > ? AND satisfaction IS NULL"

@@ -1,6 +1,7 @@
 package io.switchboard.workorders.internal;
 
 import io.switchboard.api.CanonicalJson;
+import io.switchboard.bot.BotSkill;
 import io.switchboard.bus.Bus;
 import io.switchboard.bus.BundleRoutes;
 import io.switchboard.conversation.AgentDesk;
@@ -17,6 +18,7 @@ import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.camel.builder.RouteBuilder;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -44,12 +46,16 @@ public class WorkOrderService implements WorkOrders {
 
         @AttributeDefinition(description = "Days a satisfaction survey waits for the customer's answer")
         int surveyDays() default 7;
+
+        @AttributeDefinition(description = "What the bot says to a customer who answered a survey")
+        String surveyThanks() default "感谢您的评价！";
     }
 
     private final List<TypeDefinition> definitions = new CopyOnWriteArrayList<>();
     private final Board board;
     private final BundleRoutes routes;
     private final RestEndpoint endpoint;
+    private final ServiceRegistration<BotSkill> surveySkill;
 
     @Activate
     public WorkOrderService(BundleContext context, Config config, @Reference Bus bus, @Reference Store store,
@@ -71,10 +77,13 @@ public class WorkOrderService implements WorkOrders {
             routes.close();
             throw e;
         }
+        String thanks = config.surveyThanks();
+        surveySkill = context.registerService(BotSkill.class, new SurveySkill(board, () -> thanks), null);
     }
 
     @Deactivate
     void deactivate() {
+        surveySkill.unregister();
         endpoint.close();
         routes.close();
     }

@@ -155,6 +155,27 @@ class BoardTest {
     }
 
     @Test
+    void aScoreWrittenToTheBotIsTheSurveysAnswerAndIsThanked() {
+        WorkOrder w = luggage();
+        SurveySkill skill = new SurveySkill(board, () -> "感谢您的评价！");
+        io.switchboard.bot.Dialogue dialogue = new io.switchboard.bot.Dialogue("conv-9", customer.id(),
+                new io.switchboard.api.ChannelAddress("wechat", "o-1"), SurveySkill.NAME, Map.of(), 0);
+        assertTrue(!skill.opens(dialogue, "5"), "no survey out yet");
+        for (String to : List.of("assigned", "en_route", "picked_up", "delivered", "closed")) {
+            board.transition(w.id(), to, "courier-li", null, Map.of("eta", "15:00"));
+        }
+        assertTrue(!skill.opens(dialogue, "什么时候到？"), "not a score");
+        assertTrue(skill.opens(dialogue, "四分"));
+        io.switchboard.bot.Turn turn = skill.next(dialogue, "★★★★");
+        assertEquals(io.switchboard.bot.Turn.Outcome.DONE, turn.outcome());
+        assertEquals("感谢您的评价！", turn.say());
+        assertEquals(4, board.workOrder(w.id()).satisfaction());
+        assertTrue(!skill.opens(dialogue, "5"), "answered");
+        assertEquals(io.switchboard.bot.Turn.Outcome.DONE, skill.next(dialogue, "5").outcome(), "a redelivery is thanked again");
+        assertEquals(4, board.workOrder(w.id()).satisfaction());
+    }
+
+    @Test
     void theFirstAnswerAfterTheSurveyThatReadsAsAScoreIsStoredAndReported() {
         WorkOrder w = luggage();
         for (String to : List.of("assigned", "en_route", "picked_up", "delivered", "closed")) {
