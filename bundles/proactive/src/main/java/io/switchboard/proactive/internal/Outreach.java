@@ -22,6 +22,7 @@ import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,8 +40,19 @@ final class Outreach {
     private final Store store;
     private final AgentDesk desk;
     private final Supplier<List<Rule>> rules;
+    private final Function<String, Optional<String>> workOrderCustomer;
 
     Outreach(Store store, AgentDesk desk, Supplier<List<Rule>> rules) {
+        this(store, desk, rules, number -> Optional.empty());
+    }
+
+    /**
+     * @param workOrderCustomer the customer of a work order by its id or number: a system that only
+     *                          knows our work order (a courier company's callback) names it as
+     *                          {@code workorder:<number>}
+     */
+    Outreach(Store store, AgentDesk desk, Supplier<List<Rule>> rules, Function<String, Optional<String>> workOrderCustomer) {
+        this.workOrderCustomer = workOrderCustomer;
         this.store = store;
         this.desk = desk;
         this.rules = rules;
@@ -73,7 +85,7 @@ final class Outreach {
         if (exists(s, id)) {
             return false;
         }
-        Optional<Customer> customer = resolve(s, affected);
+        Optional<Customer> customer = resolve(s, affected, workOrderCustomer);
         String status;
         String detail = null;
         Instant notBefore = now;
@@ -113,7 +125,8 @@ final class Outreach {
         return status.equals("PLANNED");
     }
 
-    private static Optional<Customer> resolve(StoreSession s, String affected) throws SQLException {
+    private static Optional<Customer> resolve(StoreSession s, String affected,
+                                              Function<String, Optional<String>> workOrderCustomer) throws SQLException {
         int colon = affected.indexOf(':');
         if (colon <= 0 || colon == affected.length() - 1) {
             return Optional.empty();
@@ -122,6 +135,10 @@ final class Outreach {
         String rest = affected.substring(colon + 1);
         if (kind.equals("customer")) {
             return s.customers().byId(rest);
+        }
+        if (kind.equals("workorder")) {
+            Optional<String> customerId = workOrderCustomer.apply(rest);
+            return customerId.isEmpty() ? Optional.empty() : s.customers().byId(customerId.get());
         }
         try {
             return s.customers().byAddress(new ChannelAddress(kind, rest));

@@ -9,7 +9,10 @@ import io.switchboard.bus.DeadLetters;
 import io.switchboard.conversation.AgentDesk;
 import io.switchboard.rest.RestEndpoint;
 import io.switchboard.store.Store;
+import io.switchboard.workorders.WorkOrders;
 import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.camel.builder.RouteBuilder;
 import org.osgi.framework.BundleContext;
@@ -19,6 +22,7 @@ import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -44,6 +48,11 @@ public class ProactiveService {
     static final String QUEUE = BusAddress.BUSINESS_EVENTS + "::" + BusAddress.BUSINESS_EVENTS + ".proactive";
 
     private final List<Rule> rules = new CopyOnWriteArrayList<>();
+
+    /** Optional: without work orders, a "workorder:" entry names nobody. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile WorkOrders workOrders;
     private final BundleRoutes routes;
     private final RestEndpoint endpoint;
 
@@ -51,7 +60,7 @@ public class ProactiveService {
     public ProactiveService(BundleContext context, Config config, @Reference Bus bus, @Reference Store store,
                             @Reference AgentDesk desk) throws Exception {
         store.migrate("io/switchboard/proactive/db/changelog.xml", ProactiveService.class.getClassLoader());
-        Outreach outreach = new Outreach(store, desk, () -> List.copyOf(rules));
+        Outreach outreach = new Outreach(store, desk, () -> List.copyOf(rules), this::customerOfWorkOrder);
         CanonicalJson json = new CanonicalJson();
         long period = Math.max(1, config.sweepSeconds()) * 1000L;
         routes = BundleRoutes.start(context, "switchboard-proactive", bus, new RouteBuilder() {
@@ -73,6 +82,18 @@ public class ProactiveService {
         } catch (RuntimeException e) {
             routes.close();
             throw e;
+        }
+    }
+
+    private Optional<String> customerOfWorkOrder(String idOrNumber) {
+        WorkOrders orders = workOrders;
+        if (orders == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(orders.workOrder(idOrNumber).customerId());
+        } catch (NoSuchElementException e) {
+            return Optional.empty();
         }
     }
 

@@ -38,6 +38,8 @@ class OutreachTest {
     final List<Sent> sent = new CopyOnWriteArrayList<>();
     final AtomicInteger failuresToCome = new AtomicInteger();
     final List<Rule> rules = new CopyOnWriteArrayList<>();
+    /** Work-order numbers and their customers, as the work-order service would tell. */
+    final Map<String, String> workOrders = new java.util.concurrent.ConcurrentHashMap<>();
     Outreach outreach;
 
     @BeforeEach
@@ -57,7 +59,8 @@ class OutreachTest {
                     return new Message((String) a[3], null, Direction.OUTBOUND, new ChannelAddress("sms", "+86"), "conv-1",
                             (String) a[0], "push", Instant.now(), List.of(ContentPart.text((String) a[2])), Map.of());
                 });
-        outreach = new Outreach(store, desk, () -> List.copyOf(rules));
+        outreach = new Outreach(store, desk, () -> List.copyOf(rules),
+                number -> workOrders.containsKey(number) ? java.util.Optional.of(workOrders.get(number)) : java.util.Optional.empty());
         rules.add(new Rule("flight-cancelled", "flight.cancelled",
                 "您预订的 {flight} 航班（{date}）已取消。改签选项：{options}。回复 1 改签，2 退款。", null, null,
                 Rule.Category.SERVICE, "Flight {flight} on {date} cancelled"));
@@ -103,6 +106,22 @@ class OutreachTest {
         assertEquals(0, outreach.take(cancelled("ev-1", "sms:+8613800000001")), "the same event again");
         outreach.sendDue();
         assertEquals(1, sent.size());
+    }
+
+    @Test
+    void aSystemThatKnowsOnlyOurWorkOrderReachesItsCustomer() {
+        Customer han = customer("+8613800000003", List.of());
+        workOrders.put("WO-261123-00A1B2", han.id());
+        rules.add(new Rule("parcel-delayed", "parcel.delayed", "您的包裹 {tracking} 因{reason}延误，预计 {eta} 送达。", null,
+                null, Rule.Category.SERVICE, "Parcel {tracking} delayed"));
+        assertEquals(1, outreach.take(new BusinessEvent("logistics:e-7", "parcel.delayed", "logistics", Instant.now(),
+                Map.of("tracking", "SF1400000001", "reason", "暴雨", "eta", "11月25日"),
+                List.of("workorder:WO-261123-00A1B2", "workorder:WO-nobody"))));
+        assertEquals(List.of(han.id()), sent.stream().map(Sent::customerId).toList());
+        assertEquals("您的包裹 SF1400000001 因暴雨延误，预计 11月25日 送达。", sent.get(0).text());
+        Map<String, String> statuses = new java.util.TreeMap<>();
+        outreach.ofEvent("logistics:e-7").forEach(p -> statuses.put(p.affected(), p.status()));
+        assertEquals("UNKNOWN_CUSTOMER", statuses.get("workorder:WO-nobody"));
     }
 
     @Test
