@@ -96,20 +96,23 @@ public class FlowService {
                        @Reference AgentDesk desk, @Reference CustomerDirectory directory, @Reference WorkOrders workOrders)
             throws Exception {
         store.migrate(CHANGELOG, FlowService.class.getClassLoader());
+        store.migrate(AgentRequests.CHANGELOG, FlowService.class.getClassLoader());
         CanonicalJson json = new CanonicalJson();
         Systems systems = new Systems(store);
         flows = new RepairFlows(store, bus, desk, directory, workOrders, systems, json, Clock.systemUTC(), settings(config));
+        AgentRequests requests = new AgentRequests(store, bus, desk, directory, systems, json, Clock.systemUTC());
         pickups = new PickupFlows(store, bus, workOrders, json, Clock.systemUTC(), pickupSettings(config));
         luggage.set(luggageSettings(config));
         routes = BundleRoutes.start(context, "switchboard-flows", bus, routes(flows, systems, json,
                 Duration.ofSeconds(Math.max(1, config.sweepSeconds()))),
-                pickupRoutes(pickups, json, Duration.ofSeconds(Math.max(1, config.sweepSeconds()))));
+                pickupRoutes(pickups, json, Duration.ofSeconds(Math.max(1, config.sweepSeconds()))),
+                requests.routes(Duration.ofSeconds(Math.max(1, config.sweepSeconds()))));
         skill = context.registerService(BotSkill.class, new LuggageSkill(pickups, directory, luggage::get), null);
         RestEndpoint published = null;
         try {
             published = RestEndpoint.publish(context, "/flows", RestEndpoint.DEFAULT_MAX_BODY_BYTES, false, new FlowApi(flows));
             systemsEndpoint = RestEndpoint.publish(context, "/systems", RestEndpoint.DEFAULT_MAX_BODY_BYTES, false,
-                    new SystemsApi(systems));
+                    new SystemsApi(systems), new AgentRequestsApi(requests), new AgentRequestApi(requests));
         } catch (RuntimeException e) {
             if (published != null) {
                 published.close();
