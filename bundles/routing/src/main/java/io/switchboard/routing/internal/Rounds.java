@@ -69,7 +69,7 @@ public final class Rounds implements AutoCloseable {
     private final Supplier<RoutingStrategy> plugged;
     private final Settings settings;
     private final Clock clock;
-    private final RoutingStrategy fallback = new SkillRouting();
+    private final SkillRouting fallback = new SkillRouting();
     private final ScheduledExecutorService thread;
     private final AtomicBoolean nudged = new AtomicBoolean();
 
@@ -86,6 +86,10 @@ public final class Rounds implements AutoCloseable {
     private volatile Instant lastRoundAt;
     private volatile String lastError;
     private final Set<String> logged = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** Queues below their service-level target as of the last snapshot; only the routing thread uses it. */
+    private Set<String> breached = Set.of();
+    /** Whether the KPI bundle's table was seen; it is not looked for again once it was. */
+    private boolean kpisInstalled;
 
     /**
      * @param plugged the strategy a plugin registered, or null for none: the default then decides
@@ -156,6 +160,7 @@ public final class Rounds implements AutoCloseable {
 
     private RoutingRequest snapshot(StoreSession s, Instant now) throws SQLException {
         List<Conversation> queued = s.conversations().inState(ConversationState.QUEUED, settings.batch());
+        breached = queued.isEmpty() ? Set.of() : breached(s);
         if (queued.isEmpty()) {
             return new RoutingRequest(List.of(), List.of(), now, settings.overflowAfter());
         }
@@ -188,11 +193,40 @@ public final class Rounds implements AutoCloseable {
         return new RoutingRequest(queue, agents, now, settings.overflowAfter());
     }
 
+    /**
+     * The queues the KPI bundle (switchboard-kpis) holds below their service-level target, from its
+     * table, which is the breach state it announces with kpi.breached/kpi.recovered: read here
+     * rather than from the events so a restart of routing (any change of its configuration) keeps
+     * it. Without that bundle there is no table and nothing overflows early.
+     */
+    private Set<String> breached(StoreSession s) throws SQLException {
+        java.sql.Connection c = s.connection();
+        if (!kpisInstalled) {
+            java.sql.DatabaseMetaData meta = c.getMetaData();
+            for (String name : List.of("kpi_queue_state", "KPI_QUEUE_STATE")) {
+                try (java.sql.ResultSet rs = meta.getTables(null, null, name, null)) {
+                    kpisInstalled |= rs.next();
+                }
+            }
+            if (!kpisInstalled) {
+                return Set.of();
+            }
+        }
+        Set<String> queues = new HashSet<>();
+        try (java.sql.PreparedStatement ps = c.prepareStatement("SELECT queue FROM kpi_queue_state WHERE breached = TRUE");
+             java.sql.ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                queues.add(rs.getString(1));
+            }
+        }
+        return queues;
+    }
+
     private List<Assignment> decide(RoutingRequest request) {
         RoutingStrategy strategy = plugged == null ? null : plugged.get();
         if (strategy == null) {
             lastStrategy = fallback.getClass().getName();
-            return fallback.route(request);
+            return fallback.route(request, breached);
         }
         lastStrategy = strategy.getClass().getName();
         try {
@@ -202,7 +236,7 @@ public final class Rounds implements AutoCloseable {
             // customers should not wait because a plugin broke (or was uninstalled mid-round)
             failures.incrementAndGet();
             failed("routing strategy " + lastStrategy + " failed (" + e + "); the default routes this round", e);
-            return fallback.route(request);
+            return fallback.route(request, breached);
         }
     }
 

@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
+import java.util.Set;
 import java.util.StringJoiner;
 import java.util.TreeMap;
 
@@ -43,9 +44,30 @@ public final class SkillRouting implements RoutingStrategy {
 
     @Override
     public List<Assignment> route(RoutingRequest request) {
+        return route(request, Set.of());
+    }
+
+    /**
+     * @param breached queues (named as {@link #queue} names them) below their service-level target
+     *                 (bundle switchboard-kpis): their conversations overflow at once
+     */
+    List<Assignment> route(RoutingRequest request, Set<String> breached) {
         List<QueuedConversation> queue = new ArrayList<>(request.queue());
         queue.sort(QUEUE_ORDER); // stable: the caller's order decides what the keys leave equal
-        return new Round(request).route(queue);
+        return new Round(request, breached).route(queue);
+    }
+
+    /**
+     * A queue's name: its skills sorted, each {@code name:level}, comma separated; {@code general}
+     * for none. The KPI bundle names queues the same way in {@code kpi.breached}.
+     */
+    static String queue(Map<String, Integer> skills) {
+        if (skills.isEmpty()) {
+            return "general";
+        }
+        StringJoiner key = new StringJoiner(",");
+        new TreeMap<>(skills).forEach((name, level) -> key.add(name + ":" + level));
+        return key.toString();
     }
 
     /** What a conversation asks of an agent; conversations asking the same share a pool. */
@@ -66,9 +88,11 @@ public final class SkillRouting implements RoutingStrategy {
         /** The same order, per skill. */
         private final Map<String, List<Candidate>> bySkill = new HashMap<>();
         private final Map<Need, Pool> pools = new HashMap<>();
+        private final Set<String> breached;
         private long given;
 
-        Round(RoutingRequest request) {
+        Round(RoutingRequest request, Set<String> breached) {
+            this.breached = breached;
             this.now = request.now();
             this.overflowAfter = request.overflowAfter();
             for (AgentLoad load : request.agents()) {
@@ -90,7 +114,8 @@ public final class SkillRouting implements RoutingStrategy {
                 return assignments;
             }
             for (QueuedConversation q : queue) {
-                boolean overflow = q.queuedAt() != null && !q.queuedAt().plus(overflowAfter).isAfter(now);
+                boolean overflow = (q.queuedAt() != null && !q.queuedAt().plus(overflowAfter).isAfter(now))
+                        || (!breached.isEmpty() && breached.contains(queue(q.skills())));
                 Need need = new Need(q.skills(), q.channel(), overflow);
                 Pool pool = pools.computeIfAbsent(need, n -> new Pool(n, rarest(n.skills())));
                 Candidate chosen = pool.first();

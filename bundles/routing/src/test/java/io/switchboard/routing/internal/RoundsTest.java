@@ -123,6 +123,40 @@ class RoundsTest {
     }
 
     @Test
+    void aQueueBelowItsServiceLevelTargetOverflowsAtOnceAndStopsWhenItRecovers() {
+        Instant t = now();
+        fx.agent("remote", Map.of("宽带", 5), Map.of("*", 5), Agent.Presence.AVAILABLE, Agent.Workplace.REMOTE,
+                t.minusSeconds(60));
+        fx.queued("broadband", "sms", List.of("宽带:2"), 0, t.minusSeconds(5));
+        fx.queued("general", "sms", List.of(), 0, t.minusSeconds(5));
+        rounds.round();
+        assertEquals(ConversationState.QUEUED, fx.stored("broadband").state(), "no KPI bundle: no early overflow");
+
+        // the KPI bundle's breach state (switchboard-kpis, table kpi_queue_state), as it keeps it
+        fx.store.inTransaction(s -> {
+            try (var st = s.connection().createStatement()) {
+                st.execute("CREATE TABLE kpi_queue_state (queue varchar(500) PRIMARY KEY, breached boolean NOT NULL)");
+                st.execute("INSERT INTO kpi_queue_state VALUES ('宽带:2', TRUE)");
+            }
+            return null;
+        });
+        rounds.round();
+        assertEquals("remote", fx.stored("broadband").assignedAgentId(), "the breached queue overflows at once");
+        assertEquals(ConversationState.QUEUED, fx.stored("general").state(), "another queue waits its overflow time");
+        assertTrue(fx.desk.reasons.contains("broadband->remote: skills 宽带>=2; overflow REMOTE"), fx.desk.reasons.toString());
+
+        fx.store.inTransaction(s -> {
+            try (var st = s.connection().createStatement()) {
+                st.execute("UPDATE kpi_queue_state SET breached = FALSE");
+            }
+            return null;
+        });
+        fx.queued("later", "sms", List.of("宽带:2"), 0, now().minusSeconds(5));
+        rounds.round();
+        assertEquals(ConversationState.QUEUED, fx.stored("later").state(), "recovered: the overflow time applies again");
+    }
+
+    @Test
     void aPluggedStrategyDecidesAndItsNonsenseIsIgnored() {
         Instant t = now();
         fx.agent("alice", Map.of(), Map.of("*", 5), t.minusSeconds(60));
