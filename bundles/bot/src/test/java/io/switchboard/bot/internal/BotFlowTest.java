@@ -168,13 +168,21 @@ class BotFlowTest {
     }
 
     Message customerSays(String conversationId, String text) {
-        return new Message(Ids.newId(), Ids.newId(), Direction.INBOUND, new ChannelAddress("webchat", "v-" + conversationId),
+        return customerSays("webchat", conversationId, text);
+    }
+
+    static Message customerSays(String channel, String conversationId, String text) {
+        return new Message(Ids.newId(), Ids.newId(), Direction.INBOUND, new ChannelAddress(channel, "v-" + conversationId),
                 conversationId, "customer-1", null, Instant.now().truncatedTo(ChronoUnit.MICROS),
                 List.of(ContentPart.text(text)), Map.of());
     }
 
-    /** As the conversation bundle sends it. */
     void put(Message m) {
+        put(bus, json, m);
+    }
+
+    /** As the conversation bundle sends it. */
+    static void put(ArtemisBus bus, CanonicalJson json, Message m) {
         bus.send(BusAddress.BOT, json.toJson(m), Map.of(BusAddress.DUPLICATE_ID, "bot:" + m.deduplicationId(),
                 BusAddress.GROUP_ID, m.conversationId(), BusAddress.PAYLOAD_TYPE, "Message"));
     }

@@ -3,13 +3,8 @@ package io.switchboard.bot.internal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.switchboard.api.BusAddress;
 import io.switchboard.api.CanonicalJson;
-import io.switchboard.api.ChannelAddress;
-import io.switchboard.api.ContentPart;
 import io.switchboard.api.ConversationState;
-import io.switchboard.api.Direction;
-import io.switchboard.api.Ids;
 import io.switchboard.api.Message;
 import io.switchboard.bot.BotSkill;
 import io.switchboard.bot.Dialogue;
@@ -21,8 +16,6 @@ import io.switchboard.bus.internal.ArtemisBus;
 import io.switchboard.store.internal.JdbcStore;
 import io.switchboard.testkit.TestBroker;
 import io.switchboard.testkit.TestDatabase;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -196,13 +189,10 @@ class BotSkillFlowTest {
     }
 
     Message customerSays(String conversationId, String text) {
-        return new Message(Ids.newId(), Ids.newId(), Direction.INBOUND, new ChannelAddress("wechat", "o-" + conversationId),
-                conversationId, "customer-1", null, Instant.now().truncatedTo(ChronoUnit.MICROS),
-                List.of(ContentPart.text(text)), Map.of());
+        return BotFlowTest.customerSays("wechat", conversationId, text);
     }
 
     void put(Message m) {
-        bus.send(BusAddress.BOT, json.toJson(m), Map.of(BusAddress.DUPLICATE_ID, "bot:" + m.deduplicationId(),
-                BusAddress.GROUP_ID, m.conversationId(), BusAddress.PAYLOAD_TYPE, "Message"));
+        BotFlowTest.put(bus, json, m);
     }
 }

@@ -26,7 +26,6 @@ import io.switchboard.store.internal.JdbcStore;
 import io.switchboard.testkit.TestBroker;
 import io.switchboard.testkit.TestDatabase;
 import jakarta.jms.TextMessage;
-import java.lang.reflect.Proxy;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -66,14 +65,14 @@ class AgentRequestsTest {
         store = new JdbcStore(db.dataSource());
         store.migrate(FlowService.CHANGELOG, FlowService.class.getClassLoader());
         store.migrate(AgentRequests.CHANGELOG, FlowService.class.getClassLoader());
-        desk = proxy(AgentDesk.class, (name, a) -> {
+        desk = Recorder.of(AgentDesk.class, (name, a) -> {
             if (!"conv-1".equals(a[0])) {
                 throw new NoSuchElementException("no conversation " + a[0]);
             }
             return new Conversation("conv-1", "c-1", new ChannelAddress("webchat", "v-1"), ConversationState.ASSIGNED,
                     List.of(), 0, "agent-wang", Instant.now(), Instant.now(), null, null, null);
         });
-        directory = proxy(CustomerDirectory.class, (name, a) -> {
+        directory = Recorder.of(CustomerDirectory.class, (name, a) -> {
             TimelineEntry e = (TimelineEntry) a[0];
             timeline.putIfAbsent(e.id(), e);
             return null;
@@ -87,10 +86,6 @@ class AgentRequestsTest {
         return TestDatabase.h2();
     }
 
-    @SuppressWarnings("unchecked")
-    <T> T proxy(Class<T> type, java.util.function.BiFunction<String, Object[], Object> body) {
-        return (T) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {type}, (p, m, a) -> body.apply(m.getName(), a));
-    }
 
     @AfterEach
     void stop() {
@@ -209,7 +204,7 @@ class AgentRequestsTest {
 
     @Test
     void aRequestTheBusDidNotTakeIsNotStoredAndOneStoredButNeverSentIsSentByTheSweep() throws Exception {
-        Bus away = proxy(Bus.class, (name, a) -> {
+        Bus away = Recorder.of(Bus.class, (name, a) -> {
             throw new BusUnavailableException("broker away", null);
         });
         AgentRequests offline = new AgentRequests(store, away, desk, directory, systems, json, Clock.systemUTC());

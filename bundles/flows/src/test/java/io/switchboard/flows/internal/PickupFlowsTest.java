@@ -23,7 +23,6 @@ import io.switchboard.workorders.WorkOrder;
 import io.switchboard.workorders.WorkOrderType;
 import io.switchboard.workorders.WorkOrders;
 import jakarta.jms.TextMessage;
-import java.lang.reflect.Proxy;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -67,14 +66,14 @@ class PickupFlowsTest {
         bus = ArtemisBus.connect(broker.amqpUrl(), "test", "test");
         store = new JdbcStore(db.dataSource());
         store.migrate(FlowService.CHANGELOG, FlowService.class.getClassLoader());
-        CustomerDirectory directory = proxy(CustomerDirectory.class, (name, a) -> {
+        CustomerDirectory directory = Recorder.of(CustomerDirectory.class, (name, a) -> {
             if (name.equals("customer")) {
                 return new Customer((String) a[0], "李雷", Customer.Tier.STANDARD, List.of(),
                         List.of(new ChannelAddress("wechat", "o-li")), "wechat");
             }
             throw new UnsupportedOperationException(name);
         });
-        pickups = new PickupFlows(store, bus, proxy(WorkOrders.class, this::workOrders), json, Clock.systemUTC(),
+        pickups = new PickupFlows(store, bus, Recorder.of(WorkOrders.class, this::workOrders), json, Clock.systemUTC(),
                 new PickupFlows.Settings("couriers", Duration.ofMinutes(30)));
         skill = new LuggageSkill(pickups, directory, () -> new LuggageSkill.Settings(List.of("超大行李", "ship luggage"),
                 LuggageTest.THRESHOLDS));
@@ -141,10 +140,6 @@ class PickupFlowsTest {
                 w.createdAt(), Instant.now());
     }
 
-    @SuppressWarnings("unchecked")
-    <T> T proxy(Class<T> type, java.util.function.BiFunction<String, Object[], Object> body) {
-        return (T) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {type}, (p, m, a) -> body.apply(m.getName(), a));
-    }
 
     Dialogue dialogue = new Dialogue("conv-1", "c-1", new ChannelAddress("wechat", "o-li"), LuggageSkill.NAME, Map.of(), 0);
 

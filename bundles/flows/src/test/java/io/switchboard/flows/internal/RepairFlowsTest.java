@@ -20,7 +20,6 @@ import io.switchboard.testkit.TestDatabase;
 import io.switchboard.workorders.WorkOrder;
 import io.switchboard.workorders.WorkOrders;
 import jakarta.jms.TextMessage;
-import java.lang.reflect.Proxy;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -61,11 +60,11 @@ class RepairFlowsTest {
         bus = ArtemisBus.connect(broker.amqpUrl(), "test", "test");
         store = new JdbcStore(db.dataSource());
         store.migrate(FlowService.CHANGELOG, FlowService.class.getClassLoader());
-        AgentDesk desk = proxy(AgentDesk.class, (name, a) -> {
+        AgentDesk desk = Recorder.of(AgentDesk.class, (name, a) -> {
             pushes.add(new Push((String) a[0], (String) a[2], (String) a[3]));
             return null;
         });
-        CustomerDirectory directory = proxy(CustomerDirectory.class, (name, a) -> {
+        CustomerDirectory directory = Recorder.of(CustomerDirectory.class, (name, a) -> {
             if (name.equals("customer")) {
                 if ("unknown".equals(a[0])) {
                     throw new NoSuchElementException("no customer unknown");
@@ -76,7 +75,7 @@ class RepairFlowsTest {
             timeline.putIfAbsent(e.id(), e);
             return null;
         });
-        WorkOrders workOrders = proxy(WorkOrders.class, (name, a) -> {
+        WorkOrders workOrders = Recorder.of(WorkOrders.class, (name, a) -> {
             WorkOrder.Draft d = (WorkOrder.Draft) a[0];
             orders.putIfAbsent(d.key(), d);
             return new WorkOrder("wo-" + d.key(), "WO-261123-000001", d.type(), "new", d.customerId(), d.conversationId(),
@@ -93,10 +92,6 @@ class RepairFlowsTest {
         return TestDatabase.h2();
     }
 
-    @SuppressWarnings("unchecked")
-    <T> T proxy(Class<T> type, java.util.function.BiFunction<String, Object[], Object> body) {
-        return (T) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {type}, (p, m, a) -> body.apply(m.getName(), a));
-    }
 
     @AfterEach
     void stop() {
