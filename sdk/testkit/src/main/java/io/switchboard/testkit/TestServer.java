@@ -29,7 +29,7 @@ public final class TestServer implements AutoCloseable {
     private final Path home;
     private final String adminPassword;
     private final int httpPort = TestBroker.freePort();
-    private final int busPort = TestBroker.freePort();
+    private int busPort = TestBroker.freePort();
     private final int sshPort = TestBroker.freePort();
     private Process launcher;
     private List<String> requiredRoutes = List.of();
@@ -102,6 +102,34 @@ public final class TestServer implements AutoCloseable {
     }
 
     public TestServer start(Duration timeout) {
+        // A free port is only free when it is picked: another process on the machine may bind it
+        // before the broker does. The bus port is the server's own business, so it is moved and the
+        // server started again; the HTTP port is not, since tests hand it out before the start.
+        for (int attempt = 1; ; attempt++) {
+            launch();
+            try {
+                awaitHealthy(timeout);
+                return this;
+            } catch (BusPortTaken e) {
+                kill();
+                if (attempt == 3) {
+                    throw new IllegalStateException(e.getMessage());
+                }
+                int taken = busPort;
+                busPort = TestBroker.freePort();
+                try {
+                    // the next start's log must not show this start's failure
+                    Files.move(home.resolve("data/log/karaf.log"), home.resolve("data/log/karaf.log.bus-port-" + taken));
+                    replace("etc/artemis.xml", ":" + taken + "\\?", ":" + busPort + "?");
+                    replace("etc/io.switchboard.bus.cfg", ":" + taken + "\\b", ":" + busPort);
+                } catch (IOException io) {
+                    throw new UncheckedIOException(io);
+                }
+            }
+        }
+    }
+
+    private void launch() {
         try {
             ProcessBuilder pb = new ProcessBuilder(home.resolve("bin/karaf").toString(), "server")
                     .directory(home.toFile())
@@ -109,10 +137,26 @@ public final class TestServer implements AutoCloseable {
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(home.resolve("console.out").toFile()));
             pb.environment().put("SB_ADMIN_PASSWORD", adminPassword);
             launcher = pb.start();
-            awaitHealthy(timeout);
-            return this;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The broker could not bind its acceptor: the port was taken after it was picked. */
+    private static final class BusPortTaken extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        BusPortTaken(String message) {
+            super(message);
+        }
+    }
+
+    private boolean busPortTaken() {
+        Path log = home.resolve("data/log/karaf.log");
+        try {
+            return Files.exists(log) && Files.readString(log, StandardCharsets.UTF_8).contains("Failed to bind acceptor");
+        } catch (IOException e) {
+            return false;
         }
     }
 
@@ -123,6 +167,9 @@ public final class TestServer implements AutoCloseable {
         while (System.nanoTime() < deadline) {
             if (!launcher.isAlive()) {
                 throw new IllegalStateException("server exited with " + launcher.exitValue() + "; see " + home.resolve("console.out"));
+            }
+            if (busPortTaken()) {
+                throw new BusPortTaken("the bus port " + busPort + " was taken by another process before the broker bound it");
             }
             try {
                 HttpResponse<String> r = http.send(HttpRequest.newBuilder(url("/switchboard/api/health"))
