@@ -274,6 +274,20 @@ public final class TestServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Copies a plugin's bundle (a jar) into the server's {@code deploy/} directory, before or after
+     * start: Karaf's file install installs and starts it, as an operator dropping it there would.
+     */
+    public TestServer deploy(Path bundle) {
+        try {
+            Files.copy(bundle, home.resolve("deploy").resolve(bundle.getFileName()),
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            return this;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** {@code Authorization} header value for HTTP Basic as {@code user}. */
     public static String basicAuth(String user, String password) {
         return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));

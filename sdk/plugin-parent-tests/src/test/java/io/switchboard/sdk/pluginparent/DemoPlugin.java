@@ -1,0 +1,202 @@
+package io.switchboard.sdk.pluginparent;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.LinkOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * A third party's plugin project on disk, built by a real Maven in its own process: the way a plugin
+ * developer builds, outside the platform's reactor, offline, its parent found in the local repository
+ * exactly as installed (flattened).
+ *
+ * <p>That local repository is {@link #repository()}: io.switchboard as this reactor built it (so
+ * {@code mvn verify} tests today's parent and BOM, not an earlier install), everything else linked
+ * from the user's repository (Maven's plugins, OSGi, Camel), and com.example of its own, so the demo
+ * releases never land in the user's repository.
+ */
+final class DemoPlugin {
+
+    static final String SWITCHBOARD_VERSION = System.getProperty("switchboard.version");
+    private static final Path MAVEN_HOME = Path.of(System.getProperty("maven.home"));
+    private static final Path USER_REPOSITORY = Path.of(System.getProperty("localRepository"));
+    private static final Path PLATFORM_REPOSITORY = Path.of(System.getProperty("platformRepository"));
+    private static final Path PLUGIN_REPOSITORY = Path.of(System.getProperty("pluginRepository"));
+    private static final List<String> OWN = List.of("io/switchboard", "com/example");
+    private static boolean repositoryReady;
+
+    private final Path dir;
+    private final String groupId;
+    private final String artifactId;
+    private final String version;
+    private final List<String> dependencies = new ArrayList<>();
+    private final Map<String, String> sources = new LinkedHashMap<>();
+
+    DemoPlugin(Path dir, String groupId, String artifactId, String version) {
+        this.dir = dir;
+        this.groupId = groupId;
+        this.artifactId = artifactId;
+        this.version = version;
+        dependency("org.osgi", "osgi.annotation", null, "provided");
+    }
+
+    /** The installed plugin parent, as a plugin's build reads it. */
+    static Path parentPom() {
+        return repository().resolve("io/switchboard/switchboard-plugin-parent/" + SWITCHBOARD_VERSION
+                + "/switchboard-plugin-parent-" + SWITCHBOARD_VERSION + ".pom");
+    }
+
+    static synchronized Path repository() {
+        if (repositoryReady) {
+            return PLUGIN_REPOSITORY;
+        }
+        try {
+            delete(PLUGIN_REPOSITORY);
+            link(USER_REPOSITORY, PLUGIN_REPOSITORY, "");
+            copy(PLATFORM_REPOSITORY.resolve("io/switchboard"), PLUGIN_REPOSITORY.resolve("io/switchboard"));
+            repositoryReady = true;
+            return PLUGIN_REPOSITORY;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Links every entry of {@code from} into {@code to}, except the {@link #OWN} paths (and their parents, made real). */
+    private static void link(Path from, Path to, String relative) throws IOException {
+        Files.createDirectories(to);
+        if (!Files.isDirectory(from)) {
+            return;
+        }
+        try (Stream<Path> entries = Files.list(from)) {
+            for (Path entry : entries.toList()) {
+                String path = relative + entry.getFileName();
+                if (OWN.contains(path)) {
+                    continue;
+                }
+                if (OWN.stream().anyMatch(own -> own.startsWith(path + "/"))) {
+                    link(entry, to.resolve(entry.getFileName()), path + "/");
+                } else {
+                    Files.createSymbolicLink(to.resolve(entry.getFileName()), entry);
+                }
+            }
+        }
+    }
+
+    private static void copy(Path from, Path to) throws IOException {
+        try (Stream<Path> files = Files.walk(from)) {
+            for (Path file : files.toList()) {
+                Path target = to.resolve(from.relativize(file).toString());
+                if (Files.isDirectory(file)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(file, target);
+                }
+            }
+        }
+    }
+
+    /** Deletes a tree without following its links (they point into the user's repository). */
+    private static void delete(Path dir) throws IOException {
+        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+
+    DemoPlugin dependency(String g, String a, String v, String scope) {
+        dependencies.add("<dependency><groupId>" + g + "</groupId><artifactId>" + a + "</artifactId>"
+                + (v == null ? "" : "<version>" + v + "</version>") + (scope == null ? "" : "<scope>" + scope + "</scope>") + "</dependency>");
+        return this;
+    }
+
+    /** {@code path} below src/main/java, e.g. {@code com/example/demo/Greeter.java}. */
+    DemoPlugin source(String path, String text) {
+        sources.put(path, text);
+        return this;
+    }
+
+    /** The {@code package-info.java} of an exported package at {@code packageVersion}. */
+    DemoPlugin exported(String pkg, String packageVersion) {
+        return source(pkg.replace('.', '/') + "/package-info.java",
+                "@org.osgi.annotation.bundle.Export\n@org.osgi.annotation.versioning.Version(\"" + packageVersion + "\")\npackage " + pkg + ";\n");
+    }
+
+    /** bnd's baseline report of the last build (written whether it passed or not). */
+    String baselineReport() {
+        try {
+            return Files.readString(dir.resolve("target/baseline/" + artifactId + "-" + version + ".txt"), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    Path jar() {
+        return dir.resolve("target/" + artifactId + "-" + version + ".jar");
+    }
+
+    /** Runs {@code mvn -o <goals>} on the project and returns its exit code and output. */
+    Result build(String... goals) {
+        try {
+            write();
+            List<String> command = new ArrayList<>(List.of(MAVEN_HOME.resolve("bin/mvn").toString(), "-o", "-B",
+                    "-Dmaven.repo.local=" + repository(), "-f", dir.resolve("pom.xml").toString()));
+            command.addAll(List.of(goals));
+            ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
+            // a short-lived Maven: C1 only starts noticeably faster on two cores
+            pb.environment().put("MAVEN_OPTS", "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC");
+            Process p = pb.start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(5, TimeUnit.MINUTES)) {
+                p.destroyForcibly();
+                throw new IllegalStateException("mvn did not finish:\n" + out);
+            }
+            return new Result(p.exitValue(), out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void write() throws IOException {
+        Files.createDirectories(dir);
+        String pom = """
+                <?xml version="1.0" encoding="UTF-8"?>
+                <project xmlns="http://maven.apache.org/POM/4.0.0">
+                  <modelVersion>4.0.0</modelVersion>
+                  <parent>
+                    <groupId>io.switchboard</groupId><artifactId>switchboard-plugin-parent</artifactId>
+                    <version>%s</version><relativePath/>
+                  </parent>
+                  <groupId>%s</groupId><artifactId>%s</artifactId><version>%s</version>
+                  <dependencies>%s</dependencies>
+                </project>
+                """.formatted(SWITCHBOARD_VERSION, groupId, artifactId, version, String.join("\n", dependencies));
+        Files.writeString(dir.resolve("pom.xml"), pom, StandardCharsets.UTF_8);
+        for (Map.Entry<String, String> source : sources.entrySet()) {
+            Path file = dir.resolve("src/main/java").resolve(source.getKey());
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, source.getValue(), StandardCharsets.UTF_8);
+        }
+    }
+
+    record Result(int exitCode, String output) {
+        boolean succeeded() {
+            return exitCode == 0 && output.contains("BUILD SUCCESS");
+        }
+    }
+}
