@@ -6,25 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.switchboard.api.BusAddress;
-import io.switchboard.api.CanonicalJson;
 import io.switchboard.api.DomainEvent;
 import io.switchboard.api.SystemReply;
 import io.switchboard.api.SystemRequest;
-import io.switchboard.bus.BundleRoutes;
-import io.switchboard.bus.internal.ArtemisBus;
-import io.switchboard.testkit.TestBroker;
-import jakarta.jms.Connection;
-import jakarta.jms.MessageConsumer;
-import jakarta.jms.Session;
-import jakarta.jms.TextMessage;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.apache.camel.CamelContext;
-import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -36,43 +25,22 @@ import org.junit.jupiter.api.Test;
  */
 class SystemConnectorTest {
 
-    static final String REPLIES = BusAddress.systemReply("test");
     static final String REQUESTS = BusAddress.systemRequest("parcels");
 
     /** What the pretend system does when asked: answer, refuse, or be unreachable. */
     volatile String mode = "up";
     final List<String> asked = new CopyOnWriteArrayList<>();
-    final CanonicalJson json = new CanonicalJson();
-    TestBroker broker;
-    ArtemisBus bus;
-    SystemConnector connector;
-    CamelContext camel;
-    Connection events;
-    MessageConsumer eventConsumer;
+    ConnectorBench bench;
 
     @BeforeEach
     void start() throws Exception {
-        broker = TestBroker.start();
-        bus = ArtemisBus.connect(broker.amqpUrl(), "test", "test");
-        connector = new SystemConnector("parcels", bus, this::call,
+        bench = ConnectorBench.start("parcels", this::call,
                 new CallPolicy(2, Duration.ofMillis(600), Duration.ofMillis(50), Duration.ofMillis(300), Duration.ofSeconds(30)));
-        events = bus.connectionFactory().createConnection();
-        Session session = events.createSession(false, Session.AUTO_ACKNOWLEDGE);
-        eventConsumer = session.createConsumer(session.createTopic(BusAddress.EVENTS));
-        events.start();
-        camel = new DefaultCamelContext();
-        camel.addComponent("bus", BundleRoutes.busComponent(bus));
-        camel.addRoutes(connector.routes());
-        camel.start();
     }
 
     @AfterEach
     void stop() throws Exception {
-        connector.stop();
-        camel.stop();
-        events.close();
-        bus.deactivate();
-        broker.close();
+        bench.close();
     }
 
     Map<String, String> call(SystemRequest request) throws SystemFault, SystemUnreachable {
@@ -85,35 +53,14 @@ class SystemConnectorTest {
     }
 
     void ask(String id, String ref, Instant expiresAt) {
-        SystemRequest request = new SystemRequest(id, "parcels", "Track", Map.of("ref", ref), "c-1", null, REPLIES,
-                Instant.now(), expiresAt);
-        bus.send(REQUESTS, json.toJson(request), Map.of(BusAddress.DUPLICATE_ID, id));
-    }
-
-    SystemReply reply(long timeoutMs) throws Exception {
-        TextMessage m = TestBroker.receive(bus.connectionFactory(), REPLIES, timeoutMs);
-        return m == null ? null : json.fromJson(m.getText(), SystemReply.class);
-    }
-
-    List<DomainEvent> systemEvents(long timeoutMs) throws Exception {
-        List<DomainEvent> seen = new ArrayList<>();
-        long end = System.currentTimeMillis() + timeoutMs;
-        while (System.currentTimeMillis() < end) {
-            TextMessage m = (TextMessage) eventConsumer.receive(100);
-            if (m != null) {
-                DomainEvent e = json.fromJson(m.getText(), DomainEvent.class);
-                if (e.type().startsWith("system.")) {
-                    seen.add(e);
-                }
-            }
-        }
-        return seen;
+        bench.send(new SystemRequest(id, "parcels", "Track", Map.of("ref", ref), "c-1", null, ConnectorBench.REPLIES,
+                Instant.now(), expiresAt), id);
     }
 
     @Test
     void anAnswerAndARefusalAreRepliedOnceAndNeverRetried() throws Exception {
         ask("r-1", "1001", null);
-        SystemReply ok = reply(10_000);
+        SystemReply ok = bench.reply(10_000);
         assertNotNull(ok);
         assertEquals(SystemReply.Status.OK, ok.status());
         assertEquals("parcels", ok.system());
@@ -122,13 +69,13 @@ class SystemConnectorTest {
 
         mode = "no";
         ask("r-2", "404", null);
-        SystemReply fault = reply(10_000);
+        SystemReply fault = bench.reply(10_000);
         assertEquals(SystemReply.Status.FAULT, fault.status());
         assertEquals("运单 404 不存在", fault.fault());
         assertEquals("E404", fault.data().get("faultCode"));
-        assertNull(reply(1_000));
+        assertNull(bench.reply(1_000));
         assertEquals(List.of("r-1", "r-2"), asked, "a refusal is not asked again");
-        assertEquals(0, broker.messageCount(BusAddress.deadLetter(REQUESTS)));
+        assertEquals(0, bench.broker().messageCount(BusAddress.deadLetter(REQUESTS)));
     }
 
     @Test
@@ -136,52 +83,52 @@ class SystemConnectorTest {
         mode = "down";
         ask("r-3", "1", null);
         ask("r-4", "2", null);
-        assertNull(reply(2_000), "no answer while the system is down");
-        List<DomainEvent> down = systemEvents(500);
+        assertNull(bench.reply(2_000), "no answer while the system is down");
+        List<DomainEvent> down = bench.systemEvents(500);
         assertEquals(1, down.size(), "down once, however often it is retried: " + down);
         assertEquals(DomainEvent.SYSTEM_DOWN, down.get(0).type());
         assertEquals("parcels", down.get(0).data().get("system"));
         assertTrue(down.get(0).data().get("reason").contains("connection refused"), down.toString());
-        assertTrue(!"CLOSED".equals(connector.health().state()), connector.health().toString());
-        assertNotNull(connector.health().downSince());
-        assertEquals(0, broker.messageCount(BusAddress.deadLetter(REQUESTS)));
+        assertTrue(!"CLOSED".equals(bench.connector().health().state()), bench.connector().health().toString());
+        assertNotNull(bench.connector().health().downSince());
+        assertEquals(0, bench.broker().messageCount(BusAddress.deadLetter(REQUESTS)));
 
         mode = "up";
-        SystemReply first = reply(10_000);
-        SystemReply second = reply(10_000);
+        SystemReply first = bench.reply(10_000);
+        SystemReply second = bench.reply(10_000);
         assertEquals(List.of("r-3", "r-4"), List.of(first.requestId(), second.requestId()));
         assertEquals(SystemReply.Status.OK, first.status());
-        assertNull(reply(1_000), "exactly one reply per request");
-        assertEquals(List.of(DomainEvent.SYSTEM_UP), systemEvents(500).stream().map(DomainEvent::type).toList());
-        assertEquals("CLOSED", connector.health().state());
-        assertNull(connector.health().downSince());
+        assertNull(bench.reply(1_000), "exactly one reply per request");
+        assertEquals(List.of(DomainEvent.SYSTEM_UP), bench.systemEvents(500).stream().map(DomainEvent::type).toList());
+        assertEquals("CLOSED", bench.connector().health().state());
+        assertNull(bench.connector().health().downSince());
     }
 
     @Test
     void aRequestHeldTooLongGoesBackToTheBusNotToTheDeadLetters() throws Exception {
-        connector.configure(new CallPolicy(2, Duration.ofMillis(100), Duration.ofMillis(50), Duration.ofMillis(200),
+        bench.connector().configure(new CallPolicy(2, Duration.ofMillis(100), Duration.ofMillis(50), Duration.ofMillis(200),
                 Duration.ofMillis(700)));
         mode = "down";
         ask("r-5", "5", null);
-        assertNull(reply(3_000), "rolled back and taken again, several times");
+        assertNull(bench.reply(3_000), "rolled back and taken again, several times");
         assertTrue(asked.size() >= 3, "asked again after going back to the bus: " + asked);
-        assertEquals(0, broker.messageCount(BusAddress.deadLetter(REQUESTS)));
+        assertEquals(0, bench.broker().messageCount(BusAddress.deadLetter(REQUESTS)));
         mode = "up";
-        SystemReply reply = reply(10_000);
+        SystemReply reply = bench.reply(10_000);
         assertEquals("r-5", reply.requestId());
         assertEquals(SystemReply.Status.OK, reply.status());
-        assertNull(reply(1_000));
+        assertNull(bench.reply(1_000));
     }
 
     @Test
     void aRequestPastItsTimeIsAnsweredExpiredWithTheLastFailure() throws Exception {
         ask("r-6", "6", Instant.now().minusSeconds(1));
-        assertEquals(SystemReply.Status.EXPIRED, reply(10_000).status());
+        assertEquals(SystemReply.Status.EXPIRED, bench.reply(10_000).status());
         assertTrue(asked.isEmpty(), "nobody is asked for an answer nobody wants");
 
         mode = "down";
         ask("r-7", "7", Instant.now().plusSeconds(2));
-        SystemReply expired = reply(10_000);
+        SystemReply expired = bench.reply(10_000);
         assertEquals(SystemReply.Status.EXPIRED, expired.status());
         assertTrue(expired.fault().startsWith("parcels was not reachable before"), expired.fault());
         assertTrue(expired.fault().contains("connection refused"), expired.fault());
@@ -191,7 +138,7 @@ class SystemConnectorTest {
     void aRepeatedRequestIdIsAnsweredOnce() throws Exception {
         ask("r-8", "8", null);
         ask("r-8", "8", null);
-        assertNotNull(reply(10_000));
-        assertNull(reply(1_500));
+        assertNotNull(bench.reply(10_000));
+        assertNull(bench.reply(1_500));
     }
 }

@@ -8,6 +8,7 @@ import io.switchboard.api.Direction;
 import io.switchboard.api.Message;
 import io.switchboard.bus.BusUnavailableException;
 import io.switchboard.rest.Problem;
+import io.switchboard.rest.RequestSignature;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -24,7 +25,7 @@ import javax.servlet.http.HttpServletResponse;
 
 /**
  * {@code POST /switchboard/api/voice/events}: what the PBX or CTI reports of a call, as signed JSON
- * ({@link CallSignature}). Checked in the order that costs least: the sender's rate (429), the
+ * ({@link VoiceChannel#signature}). Checked in the order that costs least: the sender's rate (429), the
  * size (413), the signature (401), the JSON (400); only then does anything go on the bus, and the
  * 202 comes once the broker has it. A retry of the same event is the same message on the bus,
  * which drops it.
@@ -44,13 +45,13 @@ final class CallEvents extends HttpServlet {
         void accept(Message message);
     }
 
-    private final transient CallSignature signature;
+    private final transient RequestSignature signature;
     private final transient SourceRate rate;
     private final transient CanonicalJson json;
     private final transient Inbound inbound;
     private final int maxBodyBytes;
 
-    CallEvents(CallSignature signature, SourceRate rate, CanonicalJson json, Inbound inbound, int maxBodyBytes) {
+    CallEvents(RequestSignature signature, SourceRate rate, CanonicalJson json, Inbound inbound, int maxBodyBytes) {
         this.signature = signature;
         this.rate = rate;
         this.json = json;
@@ -71,8 +72,8 @@ final class CallEvents extends HttpServlet {
             problem(response, 413, "Payload too large", "a call event is at most " + maxBodyBytes + " bytes");
             return;
         }
-        String refused = signature.refuse(request.getHeader(CallSignature.TIMESTAMP),
-                request.getHeader(CallSignature.SIGNATURE), body, Instant.now());
+        String refused = signature.refuse(request.getHeader(signature.timestampHeader()),
+                request.getHeader(signature.signatureHeader()), body, Instant.now());
         if (refused != null) {
             problem(response, 401, "Unauthorized", refused);
             return;

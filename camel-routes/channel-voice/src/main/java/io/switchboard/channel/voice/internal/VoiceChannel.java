@@ -6,6 +6,7 @@ import io.switchboard.api.CanonicalJson;
 import io.switchboard.bus.Bus;
 import io.switchboard.bus.BundleRoutes;
 import io.switchboard.bus.BusUnavailableException;
+import io.switchboard.rest.RequestSignature;
 import io.switchboard.rest.RestEndpoint;
 import java.time.Duration;
 import java.util.Dictionary;
@@ -82,8 +83,14 @@ public class VoiceChannel {
         props.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_SERVLET_PATTERN, PATH);
         props.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_SERVLET_NAME, "switchboard-voice-events");
         endpoint = context.registerService(Servlet.class, new CallEvents(
-                new CallSignature(config.secret(), Duration.ofSeconds(Math.max(1, config.maxSkewSeconds()))),
+                signature(config.secret(), Duration.ofSeconds(Math.max(1, config.maxSkewSeconds()))),
                 new SourceRate(config.ratePerMinute()), json, inbound, Math.max(256, config.maxBodyBytes())), props);
+    }
+
+    /** How a PBX or CTI signs a call event. */
+    static RequestSignature signature(String secret, Duration maxSkew) {
+        return new RequestSignature("X-Switchboard-Timestamp", "X-Switchboard-Signature",
+                "no secret is configured for call events (etc/io.switchboard.channel.voice.cfg)", secret, maxSkew);
     }
 
     @Deactivate

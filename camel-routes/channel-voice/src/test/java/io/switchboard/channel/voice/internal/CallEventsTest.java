@@ -1,5 +1,6 @@
 package io.switchboard.channel.voice.internal;
 
+import io.switchboard.rest.RequestSignature;
 import io.switchboard.rest.SourceRate;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -17,27 +18,20 @@ import org.junit.jupiter.api.Test;
 
 class CallEventsTest {
 
-    final CallSignature signature = new CallSignature("s3cret-共享", Duration.ofMinutes(5));
     final byte[] body = "{\"callId\":\"c-1\",\"event\":\"offered\",\"ani\":\"+8613800138000\",\"queue\":\"宽带\"}"
             .getBytes(StandardCharsets.UTF_8);
 
+    /** The signature itself is tested in bundles/rest (RequestSignatureTest); here, the PBX's headers and hint. */
     @Test
-    void aSignedFreshEventIsGenuineAndAnythingElseIsRefusedWithTheReason() {
+    void aPbxSignsWithTheSwitchboardHeadersAndWithoutASecretIsToldWhereToSetIt() {
         Instant now = Instant.parse("2026-11-23T09:00:00Z");
         String ts = String.valueOf(now.getEpochSecond());
-        String sig = signature.sign(ts, body);
-        assertTrue(sig.matches("sha256=[0-9a-f]{64}"), sig);
-        assertNull(signature.refuse(ts, sig, body, now));
-        assertNull(signature.refuse(ts, sig, body, now.plusSeconds(299)));
-
-        byte[] tampered = new String(body, StandardCharsets.UTF_8).replace("宽带", "账单").getBytes(StandardCharsets.UTF_8);
-        assertEquals("the signature does not match", signature.refuse(ts, sig, tampered, now));
-        assertTrue(signature.refuse(ts, sig, body, now.plusSeconds(301)).contains("away from the server's clock"));
-        String otherTime = String.valueOf(now.getEpochSecond() + 1);
-        assertEquals("the signature does not match", signature.refuse(otherTime, sig, body, now), "the time is signed too");
-        assertTrue(signature.refuse(null, sig, body, now).contains("required"));
-        assertTrue(signature.refuse(ts, "md5=00", body, now).contains("sha256="));
-        assertTrue(new CallSignature("", Duration.ofMinutes(5)).refuse(ts, sig, body, now).contains("no secret"));
+        RequestSignature signature = VoiceChannel.signature("s3cret-共享", Duration.ofMinutes(5));
+        assertEquals("X-Switchboard-Timestamp", signature.timestampHeader());
+        assertEquals("X-Switchboard-Signature", signature.signatureHeader());
+        assertNull(signature.refuse(ts, signature.sign(ts, body), body, now));
+        assertTrue(VoiceChannel.signature("", Duration.ofMinutes(5)).refuse(ts, signature.sign(ts, body), body, now)
+                .contains("etc/io.switchboard.channel.voice.cfg"));
     }
 
     @Test

@@ -5,6 +5,7 @@ import io.switchboard.api.CanonicalJson;
 import io.switchboard.api.SystemRequest;
 import io.switchboard.bus.Bus;
 import io.switchboard.bus.BundleRoutes;
+import io.switchboard.rest.RequestSignature;
 import io.switchboard.systems.CallPolicy;
 import io.switchboard.systems.SystemConnector;
 import io.switchboard.systems.SystemFault;
@@ -91,6 +92,8 @@ public class BookingConnector {
     static final String REQUESTS = BusAddress.systemRequest(SYSTEM);
     /** Where the booking system POSTs its webhooks (beside, not under, the platform's /switchboard/api). */
     static final String EVENTS_PATH = "/switchboard/systems/booking/events";
+    static final String WEBHOOK_TIMESTAMP = "X-Booking-Timestamp";
+    static final String WEBHOOK_SIGNATURE = "X-Booking-Signature";
     static final List<String> OPERATIONS = List.of("GetBooking", "FindBookings", "RebookingOptions", "Rebook", "Refund");
     private static final Logger LOG = LoggerFactory.getLogger(BookingConnector.class);
 
@@ -150,8 +153,18 @@ public class BookingConnector {
                 config.retryMaxSeconds(), config.holdSeconds());
     }
 
-    static WebhookSignature signature(Config config) {
-        return new WebhookSignature(config.webhookSecret(), Duration.ofSeconds(Math.max(1, config.maxClockSkewSeconds())));
+    static RequestSignature signature(Config config) {
+        return signature(config.webhookSecret(), Duration.ofSeconds(Math.max(1, config.maxClockSkewSeconds())));
+    }
+
+    /**
+     * How the booking system signs a webhook. A replay within the allowed clock skew is the same
+     * event id and changes nothing.
+     */
+    static RequestSignature signature(String secret, Duration maxSkew) {
+        return new RequestSignature(WEBHOOK_TIMESTAMP, WEBHOOK_SIGNATURE,
+                "no webhookSecret is configured (etc/io.switchboard.system.booking.cfg): every event is refused",
+                secret, maxSkew);
     }
 
     static BookingClient.Settings settings(Config config) {

@@ -4,6 +4,7 @@ import io.switchboard.api.BusAddress;
 import io.switchboard.api.BusinessEvent;
 import io.switchboard.api.CanonicalJson;
 import io.switchboard.bus.Bus;
+import io.switchboard.rest.RequestSignature;
 import io.switchboard.bus.BusUnavailableException;
 import io.switchboard.rest.Problem;
 import java.nio.charset.StandardCharsets;
@@ -30,15 +31,15 @@ final class BookingEvents {
 
     private final Bus bus;
     private final CanonicalJson json;
-    private volatile WebhookSignature signature;
+    private volatile RequestSignature signature;
 
-    BookingEvents(Bus bus, CanonicalJson json, WebhookSignature signature) {
+    BookingEvents(Bus bus, CanonicalJson json, RequestSignature signature) {
         this.bus = bus;
         this.json = json;
         this.signature = signature;
     }
 
-    void configure(WebhookSignature signature) {
+    void configure(RequestSignature signature) {
         this.signature = signature;
     }
 

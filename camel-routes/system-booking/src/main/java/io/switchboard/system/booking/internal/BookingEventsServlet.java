@@ -25,8 +25,8 @@ final class BookingEventsServlet extends HttpServlet {
     protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
         int max = maxBodyBytes.getAsInt();
         byte[] body = request.getInputStream().readNBytes(max + 1);
-        BookingEvents.Answer answer = events.receive(request.getHeader(WebhookSignature.TIMESTAMP),
-                request.getHeader(WebhookSignature.SIGNATURE), body.length > max ? null : body, Instant.now());
+        BookingEvents.Answer answer = events.receive(request.getHeader(BookingConnector.WEBHOOK_TIMESTAMP),
+                request.getHeader(BookingConnector.WEBHOOK_SIGNATURE), body.length > max ? null : body, Instant.now());
         response.setStatus(answer.status());
         if (answer.retryAfter() > 0) {
             response.setHeader("Retry-After", Integer.toString(answer.retryAfter()));

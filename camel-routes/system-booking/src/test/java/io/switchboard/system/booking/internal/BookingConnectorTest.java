@@ -9,26 +9,14 @@ import io.switchboard.api.BusAddress;
 import io.switchboard.api.CanonicalJson;
 import io.switchboard.api.DomainEvent;
 import io.switchboard.api.SystemReply;
-import io.switchboard.api.SystemRequest;
-import io.switchboard.bus.BundleRoutes;
-import io.switchboard.bus.internal.ArtemisBus;
 import io.switchboard.sandbox.booking.SandboxBooking;
 import io.switchboard.systems.CallPolicy;
-import io.switchboard.systems.SystemConnector;
-import io.switchboard.testkit.TestBroker;
-import jakarta.jms.Connection;
-import jakarta.jms.MessageConsumer;
-import jakarta.jms.Session;
-import jakarta.jms.TextMessage;
+import io.switchboard.systems.ConnectorBench;
 import java.net.URI;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
-import org.apache.camel.CamelContext;
-import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -40,80 +28,35 @@ import org.junit.jupiter.api.Test;
  */
 class BookingConnectorTest {
 
-    static final String REPLIES = BusAddress.systemReply("test");
     static final CallPolicy POLICY = new CallPolicy(2, Duration.ofMillis(800), Duration.ofMillis(50), Duration.ofMillis(400),
             Duration.ofSeconds(30));
 
     final CanonicalJson json = new CanonicalJson();
     final AtomicReference<BookingClient> client = new AtomicReference<>();
-    TestBroker broker;
-    ArtemisBus bus;
     SandboxBooking booking;
-    SystemConnector connector;
-    CamelContext camel;
-    Connection events;
-    MessageConsumer eventConsumer;
+    ConnectorBench bench;
 
     @BeforeEach
     void start() throws Exception {
-        broker = TestBroker.start();
-        bus = ArtemisBus.connect(broker.amqpUrl(), "test", "test");
         booking = SandboxBooking.start(0, "key-b00king-1");
         booking.booking("HX7K2P", new SandboxBooking.Segment("CA1501", "2026-11-24", "PEK", "SHA", "08:00"),
                 new SandboxBooking.Passenger("李娜", "+8613800000001", "lina@example.cn", "sms"),
                 new SandboxBooking.Passenger("欧阳娜娜", "13900000002", null, null));
         client.set(new BookingClient(new BookingClient.Settings(URI.create(booking.apiUrl()), "key-b00king-1",
                 Duration.ofSeconds(1), Duration.ofSeconds(1)), json));
-        connector = new SystemConnector("booking", bus, request -> BookingConnector.ask(client.get(), request), POLICY);
-        events = bus.connectionFactory().createConnection();
-        Session session = events.createSession(false, Session.AUTO_ACKNOWLEDGE);
-        eventConsumer = session.createConsumer(session.createTopic(BusAddress.EVENTS));
-        events.start();
-        camel = new DefaultCamelContext();
-        camel.addComponent("bus", BundleRoutes.busComponent(bus));
-        camel.addRoutes(connector.routes());
-        camel.start();
+        bench = ConnectorBench.start("booking", request -> BookingConnector.ask(client.get(), request), POLICY);
     }
 
     @AfterEach
     void stop() throws Exception {
-        connector.stop();
-        camel.stop();
-        events.close();
+        bench.close();
         booking.close();
-        bus.deactivate();
-        broker.close();
-    }
-
-    void ask(String id, String operation, Map<String, String> params) {
-        SystemRequest request = new SystemRequest(id, "booking", operation, params, "c-1", null, REPLIES, Instant.now(), null);
-        bus.send(BookingConnector.REQUESTS, json.toJson(request), Map.of(BusAddress.DUPLICATE_ID, id));
-    }
-
-    SystemReply reply(long timeoutMs) throws Exception {
-        TextMessage m = TestBroker.receive(bus.connectionFactory(), REPLIES, timeoutMs);
-        return m == null ? null : json.fromJson(m.getText(), SystemReply.class);
-    }
-
-    List<DomainEvent> systemEvents(long timeoutMs) throws Exception {
-        List<DomainEvent> seen = new ArrayList<>();
-        long end = System.currentTimeMillis() + timeoutMs;
-        while (System.currentTimeMillis() < end) {
-            TextMessage m = (TextMessage) eventConsumer.receive(100);
-            if (m != null) {
-                DomainEvent e = json.fromJson(m.getText(), DomainEvent.class);
-                if (e.type().startsWith("system.")) {
-                    seen.add(e);
-                }
-            }
-        }
-        return seen;
     }
 
     @Test
     void aBookingIsAnsweredWithItsTravellersChineseNamesAndFoundByPhone() throws Exception {
-        ask("r-1", "GetBooking", Map.of("pnr", "HX7K2P"));
-        SystemReply got = reply(10_000);
+        bench.ask("r-1", "GetBooking", Map.of("pnr", "HX7K2P"));
+        SystemReply got = bench.reply(10_000);
         assertNotNull(got);
         assertEquals(SystemReply.Status.OK, got.status(), String.valueOf(got.fault()));
         assertEquals("HX7K2P", got.data().get("pnr"));
@@ -127,15 +70,15 @@ class BookingConnectorTest {
         assertEquals("2", got.data().get("passengers"));
         assertTrue(booking.asked().contains("GET /api/bookings/HX7K2P"), booking.asked().toString());
 
-        ask("r-2", "FindBookings", Map.of("phone", "+86 139 0000 0002"));
-        SystemReply found = reply(10_000);
+        bench.ask("r-2", "FindBookings", Map.of("phone", "+86 139 0000 0002"));
+        SystemReply found = bench.reply(10_000);
         assertEquals(SystemReply.Status.OK, found.status(), String.valueOf(found.fault()));
         assertEquals("1", found.data().get("count"));
         assertEquals("HX7K2P", found.data().get("pnrs"));
         assertEquals("CA1501", found.data().get("booking.1.flight"));
 
-        ask("r-3", "FindBookings", Map.of("phone", "+8613000000000"));
-        assertEquals("0", reply(10_000).data().get("count"), "nobody's phone: an empty answer, not a fault");
+        bench.ask("r-3", "FindBookings", Map.of("phone", "+8613000000000"));
+        assertEquals("0", bench.reply(10_000).data().get("count"), "nobody's phone: an empty answer, not a fault");
     }
 
     @Test
@@ -143,29 +86,29 @@ class BookingConnectorTest {
         booking.cancelFlight("CA1501", "2026-11-24", List.of(
                 new SandboxBooking.Option("1", "明天 08:00 CA1502", "CA1502", "2026-11-25", "08:00"),
                 new SandboxBooking.Option("2", "全额退款", null, null, null)), "航空管制");
-        ask("r-4", "RebookingOptions", Map.of("pnr", "HX7K2P"));
-        SystemReply options = reply(10_000);
+        bench.ask("r-4", "RebookingOptions", Map.of("pnr", "HX7K2P"));
+        SystemReply options = bench.reply(10_000);
         assertEquals(SystemReply.Status.OK, options.status(), String.valueOf(options.fault()));
         assertEquals("CANCELLED", options.data().get("status"));
         assertEquals("1) 明天 08:00 CA1502 2) 全额退款", options.data().get("options"));
         assertEquals("2", options.data().get("count"));
         assertEquals("全额退款", options.data().get("option.2.text"));
 
-        ask("r-5", "Rebook", Map.of("pnr", "HX7K2P", "optionId", "1"));
-        SystemReply first = reply(10_000);
+        bench.ask("r-5", "Rebook", Map.of("pnr", "HX7K2P", "optionId", "1"));
+        SystemReply first = bench.reply(10_000);
         assertEquals(SystemReply.Status.OK, first.status(), String.valueOf(first.fault()));
         assertEquals("REBOOKED", first.data().get("status"));
         assertEquals("CA1502", first.data().get("flight"));
         assertEquals("2026-11-25", first.data().get("date"));
         // another request for the same choice (a customer answering "1" twice): the same booking, no second rebook
-        ask("r-6", "Rebook", Map.of("pnr", "HX7K2P", "optionId", "1"));
-        SystemReply second = reply(10_000);
+        bench.ask("r-6", "Rebook", Map.of("pnr", "HX7K2P", "optionId", "1"));
+        SystemReply second = bench.reply(10_000);
         assertEquals(SystemReply.Status.OK, second.status(), String.valueOf(second.fault()));
         assertEquals(first.data(), second.data());
         assertEquals("CA1502", booking.get("HX7K2P").segments().get(0).flight());
 
-        ask("r-7", "Refund", Map.of("pnr", "HX7K2P"));
-        SystemReply refused = reply(10_000);
+        bench.ask("r-7", "Refund", Map.of("pnr", "HX7K2P"));
+        SystemReply refused = bench.reply(10_000);
         assertEquals(SystemReply.Status.FAULT, refused.status());
         assertEquals("ALREADY_REBOOKED", refused.data().get("faultCode"));
         assertEquals("订单 HX7K2P 已改签，不能退款", refused.fault());
@@ -173,65 +116,65 @@ class BookingConnectorTest {
 
     @Test
     void anUnknownPnrAndAWrongRequestAreFaultsAskedOnceAndNeverDeadLettered() throws Exception {
-        ask("r-8", "GetBooking", Map.of("pnr", "NOPE00"));
-        SystemReply fault = reply(10_000);
+        bench.ask("r-8", "GetBooking", Map.of("pnr", "NOPE00"));
+        SystemReply fault = bench.reply(10_000);
         assertEquals(SystemReply.Status.FAULT, fault.status());
         assertEquals("订单 NOPE00 不存在", fault.fault());
         assertEquals("PNR_NOT_FOUND", fault.data().get("faultCode"));
-        assertNull(reply(1_000));
+        assertNull(bench.reply(1_000));
         assertEquals(List.of("GET /api/bookings/NOPE00"), booking.asked(), "a fault is not asked again");
 
-        ask("r-9", "Rebook", Map.of("pnr", "HX7K2P"));
-        assertEquals("Rebook needs the parameter optionId", reply(10_000).fault());
-        ask("r-10", "CancelFlight", Map.of("pnr", "HX7K2P"));
-        assertTrue(reply(10_000).fault().startsWith("booking has no operation CancelFlight"));
+        bench.ask("r-9", "Rebook", Map.of("pnr", "HX7K2P"));
+        assertEquals("Rebook needs the parameter optionId", bench.reply(10_000).fault());
+        bench.ask("r-10", "CancelFlight", Map.of("pnr", "HX7K2P"));
+        assertTrue(bench.reply(10_000).fault().startsWith("booking has no operation CancelFlight"));
 
         client.set(new BookingClient(new BookingClient.Settings(URI.create(booking.apiUrl()), "wrong-key",
                 Duration.ofSeconds(1), Duration.ofSeconds(1)), json));
-        ask("r-11", "GetBooking", Map.of("pnr", "HX7K2P"));
-        SystemReply unauthorized = reply(10_000);
+        bench.ask("r-11", "GetBooking", Map.of("pnr", "HX7K2P"));
+        SystemReply unauthorized = bench.reply(10_000);
         assertEquals(SystemReply.Status.FAULT, unauthorized.status());
         assertEquals("UNAUTHORIZED", unauthorized.data().get("faultCode"));
-        assertEquals(0, broker.messageCount(BusAddress.deadLetter(BookingConnector.REQUESTS)));
+        assertEquals(0, bench.broker().messageCount(BusAddress.deadLetter(BookingConnector.REQUESTS)));
     }
 
     @Test
     void whileTheSystemIsDownRequestsWaitOnTheBusAndAreAnsweredOnceWhenItIsBack() throws Exception {
         int port = booking.port();
         booking.stop();
-        ask("r-12", "GetBooking", Map.of("pnr", "HX7K2P"));
-        assertNull(reply(2_000), "no answer while booking is down");
-        List<DomainEvent> down = systemEvents(500);
+        bench.ask("r-12", "GetBooking", Map.of("pnr", "HX7K2P"));
+        assertNull(bench.reply(2_000), "no answer while booking is down");
+        List<DomainEvent> down = bench.systemEvents(500);
         assertEquals(1, down.size(), "down once, however often it is retried: " + down);
         assertEquals(DomainEvent.SYSTEM_DOWN, down.get(0).type());
         assertEquals("booking", down.get(0).data().get("system"));
         assertTrue(down.get(0).data().get("reason").contains("connection refused"), down.toString());
-        assertEquals(0, broker.messageCount(BusAddress.deadLetter(BookingConnector.REQUESTS)));
+        assertEquals(0, bench.broker().messageCount(BusAddress.deadLetter(BookingConnector.REQUESTS)));
 
         booking.start();
         assertEquals(port, booking.port());
         booking.failWith(503);
-        assertNull(reply(1_500), "a 503 is an outage, not an answer");
-        assertTrue(connector.health().lastFailure().contains("HTTP 503"), connector.health().toString());
+        assertNull(bench.reply(1_500), "a 503 is an outage, not an answer");
+        assertTrue(bench.connector().health().lastFailure().contains("HTTP 503"), bench.connector().health().toString());
 
         booking.failWith(0);
-        SystemReply answered = reply(10_000);
+        SystemReply answered = bench.reply(10_000);
         assertEquals("r-12", answered.requestId());
         assertEquals(SystemReply.Status.OK, answered.status());
         assertEquals("李娜、欧阳娜娜", answered.data().get("names"));
-        assertNull(reply(1_000), "exactly one reply");
-        assertEquals(List.of(DomainEvent.SYSTEM_UP), systemEvents(500).stream().map(DomainEvent::type).toList());
-        assertEquals("CLOSED", connector.health().state());
-        assertEquals(0, broker.messageCount(BusAddress.deadLetter(BookingConnector.REQUESTS)));
+        assertNull(bench.reply(1_000), "exactly one reply");
+        assertEquals(List.of(DomainEvent.SYSTEM_UP), bench.systemEvents(500).stream().map(DomainEvent::type).toList());
+        assertEquals("CLOSED", bench.connector().health().state());
+        assertEquals(0, bench.broker().messageCount(BusAddress.deadLetter(BookingConnector.REQUESTS)));
     }
 
     @Test
     void aSlowAnswerIsATimeout() throws Exception {
         booking.delay(Duration.ofMillis(1500));
-        ask("r-13", "GetBooking", Map.of("pnr", "HX7K2P"));
-        assertNull(reply(1_500));
-        assertTrue(connector.health().lastFailure().contains("no answer from"), connector.health().toString());
+        bench.ask("r-13", "GetBooking", Map.of("pnr", "HX7K2P"));
+        assertNull(bench.reply(1_500));
+        assertTrue(bench.connector().health().lastFailure().contains("no answer from"), bench.connector().health().toString());
         booking.delay(Duration.ZERO);
-        assertEquals(SystemReply.Status.OK, reply(10_000).status());
+        assertEquals(SystemReply.Status.OK, bench.reply(10_000).status());
     }
 }

@@ -9,6 +9,7 @@ import io.switchboard.api.BusinessEvent;
 import io.switchboard.api.CanonicalJson;
 import io.switchboard.bus.internal.ArtemisBus;
 import io.switchboard.rest.Problem;
+import io.switchboard.rest.RequestSignature;
 import io.switchboard.sandbox.booking.SandboxBooking;
 import io.switchboard.testkit.TestBroker;
 import jakarta.jms.Connection;
@@ -62,7 +63,7 @@ class BookingEventsTest {
         Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
         businessEvents = session.createConsumer(session.createTopic(BusAddress.BUSINESS_EVENTS));
         connection.start();
-        events = new BookingEvents(bus, json, new WebhookSignature(SECRET, Duration.ofSeconds(300)));
+        events = new BookingEvents(bus, json, BookingConnector.signature(SECRET, Duration.ofSeconds(300)));
         receiver = serve(events);
         booking = SandboxBooking.start(0).retries(Duration.ofMillis(100), Duration.ofMillis(400))
                 .webhook("http://127.0.0.1:" + receiver.getAddress().getPort() + BookingConnector.EVENTS_PATH, SECRET);
@@ -79,8 +80,8 @@ class BookingEventsTest {
         server.createContext(BookingConnector.EVENTS_PATH, exchange -> {
             BookingEvents.Answer a;
             try {
-                a = events.receive(exchange.getRequestHeaders().getFirst(WebhookSignature.TIMESTAMP),
-                    exchange.getRequestHeaders().getFirst(WebhookSignature.SIGNATURE), exchange.getRequestBody().readAllBytes(),
+                a = events.receive(exchange.getRequestHeaders().getFirst(BookingConnector.WEBHOOK_TIMESTAMP),
+                    exchange.getRequestHeaders().getFirst(BookingConnector.WEBHOOK_SIGNATURE), exchange.getRequestBody().readAllBytes(),
                     Instant.now());
             } catch (RuntimeException e) {
                 e.printStackTrace();
@@ -134,10 +135,10 @@ class BookingEventsTest {
         HttpRequest.Builder r = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + receiver.getAddress().getPort()
                 + BookingConnector.EVENTS_PATH)).POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
         if (timestamp != null) {
-            r.header(WebhookSignature.TIMESTAMP, timestamp);
+            r.header(BookingConnector.WEBHOOK_TIMESTAMP, timestamp);
         }
         if (signature != null) {
-            r.header(WebhookSignature.SIGNATURE, signature);
+            r.header(BookingConnector.WEBHOOK_SIGNATURE, signature);
         }
         return http.send(r.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     }
@@ -191,8 +192,8 @@ class BookingEventsTest {
         String body = "{\"eventId\":\"evt-1\",\"type\":\"flight.cancelled\",\"flight\":\"CA1501\",\"date\":\"2026-11-24\","
                 + "\"passengers\":[{\"pnr\":\"HX7K2P\",\"name\":\"李娜\",\"phone\":\"+8613800000001\"}],"
                 + "\"options\":[{\"id\":\"1\",\"text\":\"全额退款\"}]}";
-        WebhookSignature wrong = new WebhookSignature("not-the-secret", Duration.ofSeconds(300));
-        WebhookSignature right = new WebhookSignature(SECRET, Duration.ofSeconds(300));
+        RequestSignature wrong = BookingConnector.signature("not-the-secret", Duration.ofSeconds(300));
+        RequestSignature right = BookingConnector.signature(SECRET, Duration.ofSeconds(300));
         String now = Long.toString(Instant.now().getEpochSecond());
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
 
@@ -227,7 +228,7 @@ class BookingEventsTest {
     @Test
     void aBusThatIsDownIsA503AndTheBookingSystemTriesAgain() throws Exception {
         ArtemisBus nowhere = ArtemisBus.connect("amqp://127.0.0.1:" + TestBroker.freePort(), "test", "test");
-        BookingEvents down = new BookingEvents(nowhere, json, new WebhookSignature(SECRET, Duration.ofSeconds(300)));
+        BookingEvents down = new BookingEvents(nowhere, json, BookingConnector.signature(SECRET, Duration.ofSeconds(300)));
         HttpServer downReceiver = serve(down);
         try {
             booking.webhook("http://127.0.0.1:" + downReceiver.getAddress().getPort() + BookingConnector.EVENTS_PATH, SECRET);

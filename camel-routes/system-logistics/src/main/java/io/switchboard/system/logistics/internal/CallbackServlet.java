@@ -34,7 +34,8 @@ final class CallbackServlet extends HttpServlet {
         Callbacks.Answer answer = body.length > MAX_BODY_BYTES
                 ? new Callbacks.Answer(413, Problem.MEDIA_TYPE + ";charset=UTF-8", json.toJson(Problem.of(413,
                         "Payload too large", "a callback is at most " + MAX_BODY_BYTES + " bytes")))
-                : callbacks.receive(request.getHeader(CallbackSignature.TIMESTAMP), request.getHeader(CallbackSignature.SIGNATURE),
+                : callbacks.receive(request.getHeader(LogisticsConnector.CALLBACK_TIMESTAMP),
+                        request.getHeader(LogisticsConnector.CALLBACK_SIGNATURE),
                         body, Instant.now());
         if (answer.status() == 503) {
             response.setHeader("Retry-After", "5");

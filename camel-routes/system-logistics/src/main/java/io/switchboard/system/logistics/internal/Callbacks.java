@@ -6,6 +6,7 @@ import io.switchboard.api.CanonicalJson;
 import io.switchboard.bus.Bus;
 import io.switchboard.bus.BusUnavailableException;
 import io.switchboard.rest.Problem;
+import io.switchboard.rest.RequestSignature;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -48,16 +49,16 @@ final class Callbacks {
 
     private final Bus bus;
     private final CanonicalJson json;
-    private final AtomicReference<CallbackSignature> signature;
+    private final AtomicReference<RequestSignature> signature;
 
-    Callbacks(Bus bus, CanonicalJson json, CallbackSignature signature) {
+    Callbacks(Bus bus, CanonicalJson json, RequestSignature signature) {
         this.bus = bus;
         this.json = json;
         this.signature = new AtomicReference<>(signature);
     }
 
     /** A new secret or skew applies to the next callback. */
-    void configure(CallbackSignature signature) {
+    void configure(RequestSignature signature) {
         this.signature.set(signature);
     }
 

@@ -5,6 +5,7 @@ import io.switchboard.api.CanonicalJson;
 import io.switchboard.api.SystemRequest;
 import io.switchboard.bus.Bus;
 import io.switchboard.bus.BundleRoutes;
+import io.switchboard.rest.RequestSignature;
 import io.switchboard.systems.CallPolicy;
 import io.switchboard.systems.SystemConnector;
 import io.switchboard.systems.SystemFault;
@@ -90,6 +91,8 @@ public class LogisticsConnector {
     static final String SYSTEM = "logistics";
     static final String REQUESTS = BusAddress.systemRequest(SYSTEM);
     static final String CALLBACK_PATH = "/switchboard/systems/logistics/callbacks";
+    static final String CALLBACK_TIMESTAMP = "X-Logistics-Timestamp";
+    static final String CALLBACK_SIGNATURE = "X-Logistics-Signature";
     static final String CREATE = "CreatePickup";
     static final String TRACK = "TrackPickup";
     static final String CANCEL = "CancelPickup";
@@ -156,8 +159,15 @@ public class LogisticsConnector {
                 config.retryMaxSeconds(), config.holdSeconds());
     }
 
-    static CallbackSignature signature(Config config) {
-        return new CallbackSignature(config.callbackSecret(), Duration.ofSeconds(Math.max(1, config.maxClockSkewSeconds())));
+    static RequestSignature signature(Config config) {
+        return signature(config.callbackSecret(), Duration.ofSeconds(Math.max(1, config.maxClockSkewSeconds())));
+    }
+
+    /** How the courier company signs a callback. */
+    static RequestSignature signature(String secret, Duration maxSkew) {
+        return new RequestSignature(CALLBACK_TIMESTAMP, CALLBACK_SIGNATURE,
+                "no callbackSecret is configured (etc/io.switchboard.system.logistics.cfg): every callback is refused",
+                secret, maxSkew);
     }
 
     static Courier courier(Config config, CanonicalJson json) {

@@ -53,7 +53,7 @@ class CallbacksTest {
     void start() throws Exception {
         broker = TestBroker.start();
         bus = ArtemisBus.connect(broker.amqpUrl(), "test", "test");
-        callbacks = new Callbacks(bus, json, new CallbackSignature(SECRET, Duration.ofSeconds(300)));
+        callbacks = new Callbacks(bus, json, LogisticsConnector.signature(SECRET, Duration.ofSeconds(300)));
         server = serve(callbacks);
         logistics = SandboxLogistics.start(0).callbackSecret(SECRET).defaultCallbackUrl(url())
                 .callbackRetry(Duration.ofMillis(100), Duration.ofMillis(400), 20);
@@ -77,8 +77,8 @@ class CallbacksTest {
         HttpServer s = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 10);
         s.createContext(LogisticsConnector.CALLBACK_PATH, exchange -> {
             try (exchange) {
-                Callbacks.Answer a = callbacks.receive(exchange.getRequestHeaders().getFirst(CallbackSignature.TIMESTAMP),
-                        exchange.getRequestHeaders().getFirst(CallbackSignature.SIGNATURE),
+                Callbacks.Answer a = callbacks.receive(exchange.getRequestHeaders().getFirst(LogisticsConnector.CALLBACK_TIMESTAMP),
+                        exchange.getRequestHeaders().getFirst(LogisticsConnector.CALLBACK_SIGNATURE),
                         exchange.getRequestBody().readAllBytes(), Instant.now());
                 byte[] bytes = a.body().getBytes(StandardCharsets.UTF_8);
                 exchange.getResponseHeaders().set("Content-Type", a.contentType());
@@ -98,10 +98,10 @@ class CallbacksTest {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url())).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
         if (timestamp != null) {
-            b.header(CallbackSignature.TIMESTAMP, timestamp);
+            b.header(LogisticsConnector.CALLBACK_TIMESTAMP, timestamp);
         }
         if (signature != null) {
-            b.header(CallbackSignature.SIGNATURE, signature);
+            b.header(LogisticsConnector.CALLBACK_SIGNATURE, signature);
         }
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     }
@@ -209,7 +209,7 @@ class CallbacksTest {
         assertTrue(stale.body().contains("more than 300 s away"), stale.body());
         assertEquals(401, signed(body, Instant.now().plusSeconds(400)).statusCode(), "nor from the future");
 
-        callbacks.configure(new CallbackSignature("", Duration.ofSeconds(300)));
+        callbacks.configure(LogisticsConnector.signature("", Duration.ofSeconds(300)));
         HttpResponse<String> noSecret = signed(body, Instant.now());
         assertEquals(401, noSecret.statusCode());
         assertTrue(noSecret.body().contains("no callbackSecret"), noSecret.body());
@@ -236,15 +236,15 @@ class CallbacksTest {
     @Test
     void whenTheBusDoesNotTakeTheEventTheCourierGets503ToCallBackLater() throws Exception {
         ArtemisBus nowhere = ArtemisBus.connect("amqp://127.0.0.1:" + TestBroker.freePort(), "test", "test");
-        Callbacks cut = new Callbacks(nowhere, json, new CallbackSignature(SECRET, Duration.ofSeconds(300)));
+        Callbacks cut = new Callbacks(nowhere, json, LogisticsConnector.signature(SECRET, Duration.ofSeconds(300)));
         HttpServer cutServer = serve(cut);
         try {
             String body = "{\"eventId\":\"evt-5\",\"event\":\"picked_up\",\"trackingNumber\":\"LG1\",\"at\":\"2026-11-23T10:00:00Z\"}";
             String ts = Long.toString(Instant.now().getEpochSecond());
             HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + cutServer.getAddress().getPort()
                             + LogisticsConnector.CALLBACK_PATH))
-                    .header(CallbackSignature.TIMESTAMP, ts)
-                    .header(CallbackSignature.SIGNATURE, SandboxLogistics.sign(SECRET, ts, body.getBytes(StandardCharsets.UTF_8)))
+                    .header(LogisticsConnector.CALLBACK_TIMESTAMP, ts)
+                    .header(LogisticsConnector.CALLBACK_SIGNATURE, SandboxLogistics.sign(SECRET, ts, body.getBytes(StandardCharsets.UTF_8)))
                     .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(503, r.statusCode(), r.body());
             assertTrue(r.body().contains("call back again"), r.body());

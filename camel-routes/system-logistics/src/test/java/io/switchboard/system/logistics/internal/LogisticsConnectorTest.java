@@ -9,26 +9,15 @@ import io.switchboard.api.BusAddress;
 import io.switchboard.api.CanonicalJson;
 import io.switchboard.api.DomainEvent;
 import io.switchboard.api.SystemReply;
-import io.switchboard.api.SystemRequest;
-import io.switchboard.bus.BundleRoutes;
-import io.switchboard.bus.internal.ArtemisBus;
 import io.switchboard.sandbox.logistics.SandboxLogistics;
 import io.switchboard.systems.CallPolicy;
-import io.switchboard.systems.SystemConnector;
-import io.switchboard.testkit.TestBroker;
-import jakarta.jms.Connection;
-import jakarta.jms.MessageConsumer;
-import jakarta.jms.Session;
-import jakarta.jms.TextMessage;
+import io.switchboard.systems.ConnectorBench;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
-import org.apache.camel.CamelContext;
-import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -41,76 +30,31 @@ import org.junit.jupiter.api.Test;
  */
 class LogisticsConnectorTest {
 
-    static final String REPLIES = BusAddress.systemReply("test");
     static final String CALLBACKS = "http://switchboard.example:8181" + LogisticsConnector.CALLBACK_PATH;
     static final CallPolicy POLICY = new CallPolicy(2, Duration.ofMillis(800), Duration.ofMillis(50), Duration.ofMillis(400),
             Duration.ofSeconds(30));
 
     final CanonicalJson json = new CanonicalJson();
     final AtomicReference<LogisticsConnector.Courier> courier = new AtomicReference<>();
-    TestBroker broker;
-    ArtemisBus bus;
     SandboxLogistics logistics;
-    SystemConnector connector;
-    CamelContext camel;
-    Connection events;
-    MessageConsumer eventConsumer;
+    ConnectorBench bench;
 
     @BeforeEach
     void start() throws Exception {
-        broker = TestBroker.start();
-        bus = ArtemisBus.connect(broker.amqpUrl(), "test", "test");
         logistics = SandboxLogistics.start(0).apiKey("key-42");
         courier.set(courier(logistics.url(), "key-42", Duration.ofSeconds(1)));
-        connector = new SystemConnector("logistics", bus, request -> LogisticsConnector.ask(courier.get(), request), POLICY);
-        events = bus.connectionFactory().createConnection();
-        Session session = events.createSession(false, Session.AUTO_ACKNOWLEDGE);
-        eventConsumer = session.createConsumer(session.createTopic(BusAddress.EVENTS));
-        events.start();
-        camel = new DefaultCamelContext();
-        camel.addComponent("bus", BundleRoutes.busComponent(bus));
-        camel.addRoutes(connector.routes());
-        camel.start();
+        bench = ConnectorBench.start("logistics", request -> LogisticsConnector.ask(courier.get(), request), POLICY);
     }
 
     @AfterEach
     void stop() throws Exception {
-        connector.stop();
-        camel.stop();
-        events.close();
+        bench.close();
         logistics.close();
-        bus.deactivate();
-        broker.close();
     }
 
     LogisticsConnector.Courier courier(String endpoint, String apiKey, Duration timeout) {
         return new LogisticsConnector.Courier(new LogisticsClient(new LogisticsClient.Settings(URI.create(endpoint), apiKey,
                 Duration.ofSeconds(1), timeout), json), CALLBACKS);
-    }
-
-    void ask(String id, String operation, Map<String, String> params) {
-        SystemRequest request = new SystemRequest(id, "logistics", operation, params, "c-1", null, REPLIES, Instant.now(), null);
-        bus.send(LogisticsConnector.REQUESTS, json.toJson(request), Map.of(BusAddress.DUPLICATE_ID, id));
-    }
-
-    SystemReply reply(long timeoutMs) throws Exception {
-        TextMessage m = TestBroker.receive(bus.connectionFactory(), REPLIES, timeoutMs);
-        return m == null ? null : json.fromJson(m.getText(), SystemReply.class);
-    }
-
-    List<DomainEvent> systemEvents(long timeoutMs) throws Exception {
-        List<DomainEvent> seen = new ArrayList<>();
-        long end = System.currentTimeMillis() + timeoutMs;
-        while (System.currentTimeMillis() < end) {
-            TextMessage m = (TextMessage) eventConsumer.receive(100);
-            if (m != null) {
-                DomainEvent e = json.fromJson(m.getText(), DomainEvent.class);
-                if (e.type().startsWith("system.")) {
-                    seen.add(e);
-                }
-            }
-        }
-        return seen;
     }
 
     static Map<String, String> vanPickup(String reference) {
@@ -123,8 +67,8 @@ class LogisticsConnectorTest {
 
     @Test
     void createPickupCarriesChineseTextBothWaysAndTellsTheCourierWhereToCallBack() throws Exception {
-        ask("r-1", "CreatePickup", vanPickup("WO-5001"));
-        SystemReply reply = reply(10_000);
+        bench.ask("r-1", "CreatePickup", vanPickup("WO-5001"));
+        SystemReply reply = bench.reply(10_000);
         assertNotNull(reply);
         assertEquals(SystemReply.Status.OK, reply.status(), String.valueOf(reply));
         String tracking = reply.data().get("trackingNumber");
@@ -145,10 +89,10 @@ class LogisticsConnectorTest {
 
     @Test
     void theSameReferenceIsTheSamePickup() throws Exception {
-        ask("r-2", "CreatePickup", vanPickup("WO-5002"));
-        SystemReply first = reply(10_000);
-        ask("r-3", "CreatePickup", vanPickup("WO-5002"));
-        SystemReply second = reply(10_000);
+        bench.ask("r-2", "CreatePickup", vanPickup("WO-5002"));
+        SystemReply first = bench.reply(10_000);
+        bench.ask("r-3", "CreatePickup", vanPickup("WO-5002"));
+        SystemReply second = bench.reply(10_000);
         assertEquals(SystemReply.Status.OK, second.status());
         assertEquals(first.data().get("trackingNumber"), second.data().get("trackingNumber"));
         assertEquals(1, logistics.pickups().size());
@@ -161,24 +105,24 @@ class LogisticsConnectorTest {
         bike.put("vehicle", "bike");
         bike.put("weightKg", "12");
         bike.remove("sizeCm");
-        ask("r-4", "CreatePickup", bike);
-        SystemReply fault = reply(10_000);
+        bench.ask("r-4", "CreatePickup", bike);
+        SystemReply fault = bench.reply(10_000);
         assertEquals(SystemReply.Status.FAULT, fault.status());
         assertEquals("a bike carries at most 10 kg, not 12 kg", fault.fault());
         assertEquals("overweight", fault.data().get("faultCode"));
-        assertNull(reply(1_000), "one answer");
+        assertNull(bench.reply(1_000), "one answer");
         assertEquals(1, logistics.calls().size(), "a 400 is not asked again");
-        assertEquals(0, broker.messageCount(BusAddress.deadLetter(LogisticsConnector.REQUESTS)));
+        assertEquals(0, bench.broker().messageCount(BusAddress.deadLetter(LogisticsConnector.REQUESTS)));
 
-        ask("r-5", "CreatePickup", Map.of("address", "上海"));
-        SystemReply noReference = reply(10_000);
+        bench.ask("r-5", "CreatePickup", Map.of("address", "上海"));
+        SystemReply noReference = bench.reply(10_000);
         assertEquals(SystemReply.Status.FAULT, noReference.status());
         assertEquals("CreatePickup needs the parameter reference", noReference.fault());
         assertEquals(1, logistics.calls().size(), "refused before the courier is asked");
 
         courier.set(courier(logistics.url(), "wrong-key", Duration.ofSeconds(1)));
-        ask("r-6", "TrackPickup", Map.of("trackingNumber", "LG1"));
-        SystemReply unauthorized = reply(10_000);
+        bench.ask("r-6", "TrackPickup", Map.of("trackingNumber", "LG1"));
+        SystemReply unauthorized = bench.reply(10_000);
         assertEquals(SystemReply.Status.FAULT, unauthorized.status());
         assertEquals("unauthorized", unauthorized.data().get("faultCode"));
     }
@@ -186,45 +130,45 @@ class LogisticsConnectorTest {
     @Test
     void a503KeepsRequestsOnTheBusOpensTheBreakerAndEndsWithOneReplyEach() throws Exception {
         logistics.failWith(503);
-        ask("r-7", "CreatePickup", vanPickup("WO-5007"));
-        ask("r-8", "CreatePickup", vanPickup("WO-5008"));
-        assertNull(reply(2_000), "no answer while the courier answers 503");
-        List<DomainEvent> down = systemEvents(500);
+        bench.ask("r-7", "CreatePickup", vanPickup("WO-5007"));
+        bench.ask("r-8", "CreatePickup", vanPickup("WO-5008"));
+        assertNull(bench.reply(2_000), "no answer while the courier answers 503");
+        List<DomainEvent> down = bench.systemEvents(500);
         assertEquals(DomainEvent.SYSTEM_DOWN, down.get(0).type(), down.toString());
         assertEquals("logistics", down.get(0).data().get("system"));
         assertTrue(down.get(0).data().get("reason").contains("HTTP 503"), down.toString());
         assertEquals(1, down.size(), "down once, however often it is retried");
-        assertEquals(0, broker.messageCount(BusAddress.deadLetter(LogisticsConnector.REQUESTS)));
+        assertEquals(0, bench.broker().messageCount(BusAddress.deadLetter(LogisticsConnector.REQUESTS)));
         assertTrue(logistics.pickups().isEmpty());
 
         logistics.failWith(0);
-        SystemReply first = reply(10_000);
-        SystemReply second = reply(10_000);
+        SystemReply first = bench.reply(10_000);
+        SystemReply second = bench.reply(10_000);
         assertEquals(List.of("r-7", "r-8"), List.of(first.requestId(), second.requestId()));
         assertEquals(SystemReply.Status.OK, first.status());
         assertEquals(SystemReply.Status.OK, second.status());
-        assertNull(reply(1_000), "exactly one reply per request");
+        assertNull(bench.reply(1_000), "exactly one reply per request");
         assertEquals(2, logistics.pickups().size());
-        List<DomainEvent> up = systemEvents(500);
+        List<DomainEvent> up = bench.systemEvents(500);
         assertEquals(List.of(DomainEvent.SYSTEM_UP), up.stream().map(DomainEvent::type).toList());
-        assertEquals("CLOSED", connector.health().state());
+        assertEquals("CLOSED", bench.connector().health().state());
     }
 
     @Test
     void aHangingApiAndAClosedPortAreOutagesNotAnswers() throws Exception {
         logistics.hang(Duration.ofSeconds(30));
-        ask("r-9", "CreatePickup", vanPickup("WO-5009"));
-        assertNull(reply(1_800));
-        assertTrue(connector.health().lastFailure().contains("no answer from"), connector.health().toString());
+        bench.ask("r-9", "CreatePickup", vanPickup("WO-5009"));
+        assertNull(bench.reply(1_800));
+        assertTrue(bench.connector().health().lastFailure().contains("no answer from"), bench.connector().health().toString());
         logistics.hang(Duration.ZERO);
         logistics.stop();
         long end = System.currentTimeMillis() + 5_000;
-        while (!connector.health().lastFailure().contains("connection refused") && System.currentTimeMillis() < end) {
+        while (!bench.connector().health().lastFailure().contains("connection refused") && System.currentTimeMillis() < end) {
             Thread.sleep(50);
         }
-        assertTrue(connector.health().lastFailure().contains("connection refused"), connector.health().toString());
+        assertTrue(bench.connector().health().lastFailure().contains("connection refused"), bench.connector().health().toString());
         logistics.start();
-        SystemReply reply = reply(10_000);
+        SystemReply reply = bench.reply(10_000);
         assertEquals(SystemReply.Status.OK, reply.status());
         assertEquals("r-9", reply.requestId());
     }
@@ -232,43 +176,43 @@ class LogisticsConnectorTest {
     @Test
     void anUnusableApiKeyHoldsRequestsUntilTheFileIsFixed() throws Exception {
         courier.set(courier(logistics.url(), "钥匙", Duration.ofSeconds(1)));
-        ask("r-16", "CreatePickup", vanPickup("WO-5016"));
-        assertNull(reply(1_500), "a typo in the .cfg loses no request");
-        assertTrue(connector.health().lastFailure().contains("cannot be used"), connector.health().toString());
+        bench.ask("r-16", "CreatePickup", vanPickup("WO-5016"));
+        assertNull(bench.reply(1_500), "a typo in the .cfg loses no request");
+        assertTrue(bench.connector().health().lastFailure().contains("cannot be used"), bench.connector().health().toString());
         assertEquals(List.of(), logistics.calls());
         courier.set(courier(logistics.url(), "key-42", Duration.ofSeconds(1)));
-        connector.configure(new CallPolicy(2, Duration.ofMillis(100), Duration.ofMillis(50), Duration.ofMillis(400),
+        bench.connector().configure(new CallPolicy(2, Duration.ofMillis(100), Duration.ofMillis(50), Duration.ofMillis(400),
                 Duration.ofSeconds(30)));
-        assertEquals(SystemReply.Status.OK, reply(10_000).status());
+        assertEquals(SystemReply.Status.OK, bench.reply(10_000).status());
     }
 
     @Test
     void tracksAndCancelsAPickup() throws Exception {
-        ask("r-10", "CreatePickup", vanPickup("WO-5010"));
-        String tracking = reply(10_000).data().get("trackingNumber");
+        bench.ask("r-10", "CreatePickup", vanPickup("WO-5010"));
+        String tracking = bench.reply(10_000).data().get("trackingNumber");
         logistics.advance(tracking, "picked_up", null, null, "王师傅");
         Map<String, Object> delayed = logistics.advance(tracking, "delayed", "2026-11-24T15:00:00Z", "交通管制", "王师傅");
 
-        ask("r-11", "TrackPickup", Map.of("trackingNumber", tracking));
-        SystemReply track = reply(10_000);
+        bench.ask("r-11", "TrackPickup", Map.of("trackingNumber", tracking));
+        SystemReply track = bench.reply(10_000);
         assertEquals(SystemReply.Status.OK, track.status(), String.valueOf(track));
         assertEquals(Map.of("trackingNumber", tracking, "reference", "WO-5010", "status", "delayed",
                 "eta", "2026-11-24T15:00:00Z", "lastEvent", "delayed", "lastEventAt", delayed.get("at")), track.data());
 
-        ask("r-12", "CancelPickup", Map.of("trackingNumber", tracking, "reason", "客户改约"));
-        SystemReply cancel = reply(10_000);
+        bench.ask("r-12", "CancelPickup", Map.of("trackingNumber", tracking, "reason", "客户改约"));
+        SystemReply cancel = bench.reply(10_000);
         assertEquals(Map.of("trackingNumber", tracking, "status", "cancelled"), cancel.data());
         List<?> events = (List<?>) logistics.pickup(tracking).orElseThrow().get("events");
         assertEquals("客户改约", ((Map<?, ?>) events.get(events.size() - 1)).get("reason"));
 
-        ask("r-13", "TrackPickup", Map.of("trackingNumber", "LG999"));
-        SystemReply unknown = reply(10_000);
+        bench.ask("r-13", "TrackPickup", Map.of("trackingNumber", "LG999"));
+        SystemReply unknown = bench.reply(10_000);
         assertEquals(SystemReply.Status.FAULT, unknown.status());
         assertEquals("not_found", unknown.data().get("faultCode"));
 
-        ask("r-14", "TrackPickup", Map.of("trackingNumber", "../admin"));
-        assertEquals(SystemReply.Status.FAULT, reply(10_000).status(), "never put into the URL");
-        ask("r-15", "ShipParcel", Map.of());
-        assertTrue(reply(10_000).fault().contains("no operation ShipParcel"));
+        bench.ask("r-14", "TrackPickup", Map.of("trackingNumber", "../admin"));
+        assertEquals(SystemReply.Status.FAULT, bench.reply(10_000).status(), "never put into the URL");
+        bench.ask("r-15", "ShipParcel", Map.of());
+        assertTrue(bench.reply(10_000).fault().contains("no operation ShipParcel"));
     }
 }
