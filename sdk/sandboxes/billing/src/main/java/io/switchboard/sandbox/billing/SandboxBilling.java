@@ -1,15 +1,13 @@
 package io.switchboard.sandbox.billing;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import io.switchboard.sandbox.support.SandboxServer;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,8 +16,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ExecutorService;
 import javax.xml.XMLConstants;
 import javax.xml.parsers.DocumentBuilder;
 import javax.xml.parsers.DocumentBuilderFactory;
@@ -43,7 +39,7 @@ import org.xml.sax.SAXException;
  * {@link #delay(Duration)} makes it slow (a timeout), {@link #failWith(int)} makes it answer an HTTP
  * error page without a SOAP envelope (a broken gateway in front of it).
  */
-public final class SandboxBilling implements AutoCloseable {
+public final class SandboxBilling extends SandboxServer {
 
     public static final String NAMESPACE = "urn:switchboard:billing:1";
     public static final String SOAP_ENVELOPE = "http://schemas.xmlsoap.org/soap/envelope/";
@@ -70,14 +66,12 @@ public final class SandboxBilling implements AutoCloseable {
     private final Schema schema;
     private volatile Duration delay = Duration.ZERO;
     private volatile int failWith;
-    private int port;
-    private HttpServer server;
-    private ExecutorService workers;
 
     private SandboxBilling(int port) {
-        this.port = port;
+        super("sandbox-billing", port);
         this.wsdl = readWsdl();
         this.schema = schemaOf(wsdl);
+        context(PATH, this::handle);
     }
 
     /** Starts it on {@code port} (0: a free one, which it then keeps across {@link #stop()} and {@link #start()}). */
@@ -87,52 +81,10 @@ public final class SandboxBilling implements AutoCloseable {
         return billing;
     }
 
-    public synchronized void start() {
-        if (server != null) {
-            return;
-        }
-        try {
-            HttpServer http = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 50);
-            http.createContext(PATH, this::handle);
-            workers = Executors.newCachedThreadPool(r -> {
-                Thread t = new Thread(r, "sandbox-billing");
-                t.setDaemon(true);
-                return t;
-            });
-            http.setExecutor(workers);
-            http.start();
-            port = http.getAddress().getPort();
-            server = http;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot listen on port " + port, e);
-        }
-    }
-
-    /** Closes the port: a client now meets "connection refused". Accounts are kept. */
-    public synchronized void stop() {
-        if (server != null) {
-            server.stop(0);
-            workers.shutdownNow();
-            server = null;
-        }
-    }
-
-    public synchronized boolean running() {
-        return server != null;
-    }
-
-    @Override
-    public void close() {
-        stop();
-    }
-
-    public int port() {
-        return port;
-    }
-
     /** Where the service answers (its endpoint address). */
+    @Override
     public String url() {
-        return "http://127.0.0.1:" + port + PATH;
+        return super.url() + PATH;
     }
 
     public SandboxBilling account(Account account) {
@@ -182,24 +134,23 @@ public final class SandboxBilling implements AutoCloseable {
         try (exchange) {
             if ("GET".equals(exchange.getRequestMethod()) && "wsdl".equalsIgnoreCase(exchange.getRequestURI().getQuery())) {
                 String served = wsdl.replace("http://localhost:8089/billing", url());
-                send(exchange, 200, "text/xml; charset=utf-8", served);
+                SandboxServer.send(exchange, 200, "text/xml; charset=utf-8", served);
                 return;
             }
             if (!"POST".equals(exchange.getRequestMethod())) {
-                send(exchange, 405, "text/plain; charset=utf-8", "POST a SOAP 1.1 envelope, or GET ?wsdl");
+                SandboxServer.send(exchange, 405, "text/plain; charset=utf-8", "POST a SOAP 1.1 envelope, or GET ?wsdl");
                 return;
             }
             byte[] body = exchange.getRequestBody().readAllBytes();
-            pause();
+            SandboxServer.pause(delay);
             if (failWith != 0) {
-                send(exchange, failWith, "text/html; charset=utf-8", "<html><body><h1>" + failWith
-                        + " Service Unavailable</h1></body></html>");
+                SandboxServer.errorPage(exchange, failWith);
                 return;
             }
             String contentType = exchange.getRequestHeaders().getFirst("Content-Type");
             if (contentType == null || !contentType.toLowerCase().startsWith("text/xml")) {
                 // SOAP 1.1 is text/xml; application/soap+xml would be SOAP 1.2
-                send(exchange, 415, "text/plain; charset=utf-8", "SOAP 1.1 requests are text/xml, not " + contentType);
+                SandboxServer.send(exchange, 415, "text/plain; charset=utf-8", "SOAP 1.1 requests are text/xml, not " + contentType);
                 return;
             }
             String action = exchange.getRequestHeaders().getFirst("SOAPAction");
@@ -224,20 +175,9 @@ public final class SandboxBilling implements AutoCloseable {
                                 + "</b:accountNumber></b:AccountNotFound>");
                 return;
             }
-            send(exchange, 200, "text/xml; charset=utf-8", envelope(response(account)));
+            SandboxServer.send(exchange, 200, "text/xml; charset=utf-8", envelope(response(account)));
         } catch (RuntimeException e) {
             fault(exchange, "soap:Server", "sandbox failed: " + e, null);
-        }
-    }
-
-    private void pause() {
-        long millis = delay.toMillis();
-        if (millis > 0) {
-            try {
-                Thread.sleep(millis);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
         }
     }
 
@@ -264,17 +204,8 @@ public final class SandboxBilling implements AutoCloseable {
 
     /** SOAP 1.1 section 6.2: a fault goes with HTTP 500. */
     private static void fault(HttpExchange exchange, String code, String text, String detail) throws IOException {
-        send(exchange, 500, "text/xml; charset=utf-8", envelope("<soap:Fault><faultcode>" + code + "</faultcode><faultstring>"
+        SandboxServer.send(exchange, 500, "text/xml; charset=utf-8", envelope("<soap:Fault><faultcode>" + code + "</faultcode><faultstring>"
                 + escape(text) + "</faultstring>" + (detail == null ? "" : "<detail>" + detail + "</detail>") + "</soap:Fault>"));
-    }
-
-    private static void send(HttpExchange exchange, int status, String contentType, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", contentType);
-        exchange.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
-        }
     }
 
     private static Element bodyElement(byte[] body) {

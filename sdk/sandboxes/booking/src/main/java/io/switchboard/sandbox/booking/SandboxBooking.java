@@ -1,24 +1,21 @@
 package io.switchboard.sandbox.booking;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import io.switchboard.sandbox.support.Json;
+import io.switchboard.sandbox.support.SandboxServer;
+import io.switchboard.sandbox.support.Signatures;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,12 +23,9 @@ import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * An airline's booking (ticketing) system as far as Switchboard can tell, on the JDK's HTTP server
@@ -52,7 +46,7 @@ import javax.crypto.spec.SecretKeySpec;
  * <p><b>The control API</b>, under {@code /sandbox} and without a key, is for tests and demos; every
  * call has a Java twin here.
  */
-public final class SandboxBooking implements AutoCloseable {
+public final class SandboxBooking extends SandboxServer {
 
     public static final String API_KEY_HEADER = "X-Api-Key";
     public static final String SIGNATURE_HEADER = "X-Booking-Signature";
@@ -117,9 +111,6 @@ public final class SandboxBooking implements AutoCloseable {
     private volatile Duration delay = Duration.ZERO;
     private volatile Duration firstRetry = Duration.ofMillis(200);
     private volatile Duration maxRetry = Duration.ofSeconds(5);
-    private int port;
-    private HttpServer server;
-    private ExecutorService workers;
     private final ScheduledExecutorService sender = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "sandbox-booking-webhooks");
         t.setDaemon(true);
@@ -127,8 +118,10 @@ public final class SandboxBooking implements AutoCloseable {
     });
 
     private SandboxBooking(int port, String apiKey) {
-        this.port = port;
+        super("sandbox-booking", port);
         this.apiKey = apiKey;
+        context("/api/", this::api);
+        context("/sandbox/", this::control);
     }
 
     /** Starts it on {@code port} (0: a free one, kept across {@link #stop()} and {@link #start()}) with the default key. */
@@ -142,50 +135,11 @@ public final class SandboxBooking implements AutoCloseable {
         return booking;
     }
 
-    public synchronized void start() {
-        if (server != null) {
-            return;
-        }
-        try {
-            HttpServer s = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 50);
-            s.createContext("/api/", this::api);
-            s.createContext("/sandbox/", this::control);
-            workers = Executors.newCachedThreadPool(r -> {
-                Thread t = new Thread(r, "sandbox-booking");
-                t.setDaemon(true);
-                return t;
-            });
-            s.setExecutor(workers);
-            s.start();
-            port = s.getAddress().getPort();
-            server = s;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot listen on port " + port, e);
-        }
-    }
-
-    /** Closes the port (a client meets "connection refused"); bookings and pending webhooks are kept. */
-    public synchronized void stop() {
-        if (server != null) {
-            server.stop(0);
-            workers.shutdownNow();
-            server = null;
-        }
-    }
-
+    /** {@link #stop()} keeps the bookings and the pending webhooks; closing also ends the webhooks. */
     @Override
     public void close() {
-        stop();
+        super.close();
         sender.shutdownNow();
-    }
-
-    public int port() {
-        return port;
-    }
-
-    /** The server's root, {@code http://127.0.0.1:<port>}. */
-    public String url() {
-        return "http://127.0.0.1:" + port;
     }
 
     /** The API's base, what the connector's {@code endpoint} is set to. */
@@ -382,14 +336,14 @@ public final class SandboxBooking implements AutoCloseable {
 
     private String send(Map<String, Object> event) {
         String id = (String) event.get("eventId");
-        String body = Json.write(event);
+        String body = Json.writeWithoutNulls(event);
         events.put(id, body);
         sender.execute(() -> deliver(id, (String) event.get("type"), body, 1, firstRetry));
         return id;
     }
 
     private static String typeOf(String body) {
-        return String.valueOf(Json.object(body).get("type"));
+        return String.valueOf(Json.parseObject(body).get("type"));
     }
 
     /** One attempt; anything but a 2xx is tried again after {@code pause}, doubled each time. */
@@ -429,15 +383,7 @@ public final class SandboxBooking implements AutoCloseable {
 
     /** {@code sha256=<hex HMAC-SHA256(secret, timestamp + "." + body)>}: what a receiver checks. */
     public static String sign(String secret, String timestamp, byte[] body) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            mac.update(timestamp.getBytes(StandardCharsets.US_ASCII));
-            mac.update((byte) '.');
-            return "sha256=" + HexFormat.of().formatHex(mac.doFinal(body));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
-        }
+        return Signatures.hmacSha256(secret, timestamp, body);
     }
 
     // ---- the booking system's API ----
@@ -448,10 +394,9 @@ public final class SandboxBooking implements AutoCloseable {
             String path = exchange.getRequestURI().getPath();
             asked.add(method + " " + path + (exchange.getRequestURI().getRawQuery() == null ? ""
                     : "?" + exchange.getRequestURI().getRawQuery()));
-            pause();
+            SandboxServer.pause(delay);
             if (failWith != 0) {
-                send(exchange, failWith, "text/html; charset=utf-8", "<html><body><h1>" + failWith
-                        + " Service Unavailable</h1></body></html>");
+                SandboxServer.errorPage(exchange, failWith);
                 return;
             }
             if (!apiKey.equals(exchange.getRequestHeaders().getFirst(API_KEY_HEADER))) {
@@ -468,7 +413,7 @@ public final class SandboxBooking implements AutoCloseable {
                 List<Object> found = new ArrayList<>();
                 bookings.values().stream().filter(b -> b.passengers().stream().anyMatch(p -> samePhone(p.phone(), phone)))
                         .sorted((a, b) -> a.pnr().compareTo(b.pnr())).forEach(b -> found.add(json(b)));
-                json(exchange, 200, Map.of("bookings", found));
+                answer(exchange, 200, Map.of("bookings", found));
                 return;
             }
             if (parts.length < 2 || !parts[0].equals("bookings")) {
@@ -483,13 +428,13 @@ public final class SandboxBooking implements AutoCloseable {
             }
             String action = parts.length > 2 ? parts[2] : "";
             switch (method + " " + action) {
-                case "GET " -> json(exchange, 200, json(b));
+                case "GET " -> answer(exchange, 200, json(b));
                 case "GET options" -> {
                     Map<String, Object> m = new LinkedHashMap<>();
                     m.put("pnr", pnr);
                     m.put("status", b.status());
                     m.put("options", optionsOf(b));
-                    json(exchange, 200, m);
+                    answer(exchange, 200, m);
                 }
                 case "POST rebook" -> rebook(exchange, b);
                 case "POST refund" -> refund(exchange, b);
@@ -503,7 +448,7 @@ public final class SandboxBooking implements AutoCloseable {
     private synchronized void rebook(HttpExchange exchange, Booking b) throws IOException {
         String optionId;
         try {
-            Object id = Json.object(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8)).get("optionId");
+            Object id = Json.parseObject(SandboxServer.body(exchange)).get("optionId");
             optionId = id == null ? null : id.toString();
         } catch (IllegalArgumentException e) {
             error(exchange, 400, "BAD_REQUEST", e.getMessage());
@@ -515,7 +460,7 @@ public final class SandboxBooking implements AutoCloseable {
         }
         if (b.chosenOption() != null) {
             if (b.chosenOption().equals(optionId)) {
-                json(exchange, 200, json(b));
+                answer(exchange, 200, json(b));
             } else {
                 error(exchange, 409, "ALREADY_CHOSEN", "订单 " + b.pnr() + " 已选择方案 " + b.chosenOption());
             }
@@ -536,7 +481,7 @@ public final class SandboxBooking implements AutoCloseable {
             now = b.with("REBOOKED", segments, b.options(), optionId, null);
         }
         bookings.put(b.pnr(), now);
-        json(exchange, 200, json(now));
+        answer(exchange, 200, json(now));
     }
 
     private synchronized void refund(HttpExchange exchange, Booking b) throws IOException {
@@ -547,7 +492,7 @@ public final class SandboxBooking implements AutoCloseable {
         Booking now = b.status().equals("REFUNDED") ? b : b.with("REFUNDED", b.segments(), b.options(), b.chosenOption(),
                 "RF-" + b.pnr());
         bookings.put(b.pnr(), now);
-        json(exchange, 200, json(now));
+        answer(exchange, 200, json(now));
     }
 
     private static List<Object> optionsOf(Booking b) {
@@ -600,14 +545,14 @@ public final class SandboxBooking implements AutoCloseable {
         try (exchange) {
             String method = exchange.getRequestMethod();
             String[] parts = exchange.getRequestURI().getPath().substring("/sandbox/".length()).split("/");
-            String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-            Map<String, Object> in = body.isBlank() ? Map.of() : Json.object(body);
+            String body = SandboxServer.body(exchange);
+            Map<String, Object> in = body.isBlank() ? Map.of() : Json.parseObject(body);
             String route = method + " " + parts[0] + "/" + parts.length;
             switch (route) {
                 case "POST bookings/1" -> {
                     Booking b = bookingOf(in);
                     booking(b);
-                    json(exchange, 201, json(b));
+                    answer(exchange, 201, json(b));
                 }
                 case "POST flights/4" -> {
                     if (!parts[3].equals("cancel")) {
@@ -615,7 +560,7 @@ public final class SandboxBooking implements AutoCloseable {
                         return;
                     }
                     String id = cancelFlight(parts[1], parts[2], optionList(in.get("options")), text(in, "reason"));
-                    json(exchange, 202, Map.of("eventId", id));
+                    answer(exchange, 202, Map.of("eventId", id));
                 }
                 case "POST bookings/3" -> {
                     if (!parts[2].equals("change")) {
@@ -628,19 +573,19 @@ public final class SandboxBooking implements AutoCloseable {
                     }
                     String id = changeBooking(parts[1], text(in, "flight"), text(in, "date"), text(in, "departs"),
                             text(in, "change"), optionList(in.get("options")));
-                    json(exchange, 202, Map.of("eventId", id));
+                    answer(exchange, 202, Map.of("eventId", id));
                 }
                 case "GET bookings/2" -> {
                     Booking b = bookings.get(parts[1]);
                     if (b == null) {
                         error(exchange, 404, "PNR_NOT_FOUND", "no booking " + parts[1]);
                     } else {
-                        json(exchange, 200, json(b));
+                        answer(exchange, 200, json(b));
                     }
                 }
                 case "POST webhook/1" -> {
                     webhook(text(in, "url"), text(in, "secret"));
-                    json(exchange, 200, Map.of("url", String.valueOf(webhookUrl)));
+                    answer(exchange, 200, Map.of("url", String.valueOf(webhookUrl)));
                 }
                 case "GET deliveries/1" -> {
                     List<Object> log = new ArrayList<>();
@@ -655,7 +600,7 @@ public final class SandboxBooking implements AutoCloseable {
                         m.put("url", d.url());
                         log.add(m);
                     }
-                    json(exchange, 200, log);
+                    answer(exchange, 200, log);
                 }
                 case "POST events/3" -> {
                     if (!parts[2].equals("redeliver") || !events.containsKey(parts[1])) {
@@ -663,12 +608,12 @@ public final class SandboxBooking implements AutoCloseable {
                         return;
                     }
                     redeliver(parts[1]);
-                    json(exchange, 202, Map.of("eventId", parts[1]));
+                    answer(exchange, 202, Map.of("eventId", parts[1]));
                 }
                 case "POST outage/1" -> {
                     Object status = in.get("status");
                     failWith(status == null ? 503 : ((Number) status).intValue());
-                    json(exchange, 200, Map.of("status", failWith));
+                    answer(exchange, 200, Map.of("status", failWith));
                 }
                 default -> error(exchange, 404, "NOT_FOUND", "no control call " + method + " " + exchange.getRequestURI().getPath());
             }
@@ -729,34 +674,15 @@ public final class SandboxBooking implements AutoCloseable {
         return null;
     }
 
-    private void pause() {
-        long millis = delay.toMillis();
-        if (millis > 0) {
-            try {
-                Thread.sleep(millis);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
     private static void error(HttpExchange exchange, int status, String code, String message) throws IOException {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("error", code);
         m.put("message", message);
-        json(exchange, status, m);
+        answer(exchange, status, m);
     }
 
-    private static void json(HttpExchange exchange, int status, Object body) throws IOException {
-        send(exchange, status, "application/json; charset=utf-8", Json.write(body));
-    }
-
-    private static void send(HttpExchange exchange, int status, String contentType, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", contentType);
-        exchange.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
-        }
+    /** Unknown members (a passenger without an e-mail) are left out, not sent as null, as the airline's API does. */
+    private static void answer(HttpExchange exchange, int status, Object body) throws IOException {
+        SandboxServer.send(exchange, status, SandboxServer.JSON, Json.writeWithoutNulls(body));
     }
 }

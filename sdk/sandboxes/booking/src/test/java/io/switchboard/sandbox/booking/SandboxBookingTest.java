@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
+import io.switchboard.sandbox.support.Json;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -65,7 +66,7 @@ class SandboxBookingTest {
         assertEquals(401, call("GET", "/api/bookings/HX7K2P", null, "wrong").statusCode());
         HttpResponse<String> got = call("GET", "/api/bookings/HX7K2P", null, booking.apiKey());
         assertEquals(200, got.statusCode());
-        Map<String, Object> b = Json.object(got.body());
+        Map<String, Object> b = Json.parseObject(got.body());
         assertEquals("CONFIRMED", b.get("status"));
         assertTrue(got.body().contains("\"name\":\"李娜\""), got.body());
         assertEquals(404, call("GET", "/api/bookings/NOPE00", null, booking.apiKey()).statusCode());
@@ -98,7 +99,7 @@ class SandboxBookingTest {
                 + "/hook\",\"secret\":\"密钥-s3cret\"}", null);
         HttpResponse<String> cancelled = call("POST", "/sandbox/flights/MU5101/2026-11-24/cancel", "", null);
         assertEquals(202, cancelled.statusCode(), cancelled.body());
-        String eventId = (String) Json.object(cancelled.body()).get("eventId");
+        String eventId = (String) Json.parseObject(cancelled.body()).get("eventId");
 
         long end = System.currentTimeMillis() + 5_000;
         while (received.size() < 3 && System.currentTimeMillis() < end) {
@@ -120,7 +121,7 @@ class SandboxBookingTest {
 
         String[] last = received.get(received.size() - 1);
         assertEquals(SandboxBooking.sign("密钥-s3cret", last[0], last[2].getBytes(StandardCharsets.UTF_8)), last[1]);
-        Map<String, Object> event = Json.object(last[2]);
+        Map<String, Object> event = Json.parseObject(last[2]);
         assertEquals(eventId, event.get("eventId"));
         assertEquals("flight.cancelled", event.get("type"));
         assertEquals(2, ((List<?>) event.get("passengers")).size(), "both bookings on MU5101, not MU5103");
@@ -142,7 +143,7 @@ class SandboxBookingTest {
         while (received.isEmpty() && System.currentTimeMillis() < end) {
             Thread.sleep(20);
         }
-        Map<String, Object> event = Json.object(received.get(0)[2]);
+        Map<String, Object> event = Json.parseObject(received.get(0)[2]);
         assertEquals("booking.changed", event.get("type"));
         assertEquals("DDD444", event.get("pnr"));
         assertEquals("CZ3101 2026-11-24 08:00 改为 CZ3101 2026-11-24 10:30", event.get("change"));

@@ -1,13 +1,11 @@
 package io.switchboard.sandbox.erp;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import io.switchboard.sandbox.support.Json;
+import io.switchboard.sandbox.support.SandboxServer;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
-import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -21,8 +19,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 /**
  * A company's ERP as far as Switchboard can tell: a JSON REST API on the JDK's HTTP server at
@@ -39,7 +35,7 @@ import java.util.concurrent.Executors;
  * seeds products, stock and orders, plays outages and lists the calls received; tests in the same
  * JVM use the methods below instead. {@link #stop()} and {@link #start()} keep the port and the data.
  */
-public final class SandboxErp implements AutoCloseable {
+public final class SandboxErp extends SandboxServer {
 
     public static final String DEFAULT_API_KEY = "erp-sandbox-key";
     public static final String CURRENCY = "CNY";
@@ -81,12 +77,11 @@ public final class SandboxErp implements AutoCloseable {
     private volatile String apiKey = DEFAULT_API_KEY;
     private volatile Duration delay = Duration.ZERO;
     private volatile int failWith;
-    private int port;
-    private HttpServer server;
-    private ExecutorService workers;
 
     private SandboxErp(int port) {
-        this.port = port;
+        super("sandbox-erp", port);
+        context(API + "/", this::api);
+        context(CONTROL + "/", this::control);
     }
 
     /** Starts it on {@code port} (0: a free one, which it then keeps across {@link #stop()} and {@link #start()}). */
@@ -96,58 +91,15 @@ public final class SandboxErp implements AutoCloseable {
         return erp;
     }
 
-    public synchronized void start() {
-        if (server != null) {
-            return;
-        }
-        try {
-            HttpServer http = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 50);
-            http.createContext(API + "/", this::api);
-            http.createContext(CONTROL + "/", this::control);
-            workers = Executors.newCachedThreadPool(r -> {
-                Thread t = new Thread(r, "sandbox-erp");
-                t.setDaemon(true);
-                return t;
-            });
-            http.setExecutor(workers);
-            http.start();
-            port = http.getAddress().getPort();
-            server = http;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot listen on port " + port, e);
-        }
-    }
-
-    /** Closes the port: a client now meets "connection refused". Products, stock and orders are kept. */
-    public synchronized void stop() {
-        if (server != null) {
-            server.stop(0);
-            workers.shutdownNow();
-            server = null;
-        }
-    }
-
-    public synchronized boolean running() {
-        return server != null;
-    }
-
-    @Override
-    public void close() {
-        stop();
-    }
-
-    public int port() {
-        return port;
-    }
-
     /** The API's base address, what the connector's {@code endpoint} is set to. */
+    @Override
     public String url() {
-        return "http://127.0.0.1:" + port + API;
+        return super.url() + API;
     }
 
     /** The control API's base address. */
     public String controlUrl() {
-        return "http://127.0.0.1:" + port + CONTROL;
+        return super.url() + CONTROL;
     }
 
     public String apiKey() {
@@ -222,12 +174,11 @@ public final class SandboxErp implements AutoCloseable {
             String query = exchange.getRequestURI().getRawQuery();
             calls.add(exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath() + (query == null ? "" : "?" + query));
             byte[] body = exchange.getRequestBody().readAllBytes();
-            if (!pause()) {
+            if (!SandboxServer.pause(delay)) {
                 return;
             }
             if (failWith != 0) {
-                send(exchange, failWith, "text/html; charset=utf-8", "<html><body><h1>" + failWith
-                        + " Service Unavailable</h1></body></html>");
+                SandboxServer.errorPage(exchange, failWith);
                 return;
             }
             String authorization = exchange.getRequestHeaders().getFirst("Authorization");
@@ -343,13 +294,8 @@ public final class SandboxErp implements AutoCloseable {
                 ((Map<String, Object>) unknown.body()).put("sku", sku);
                 return unknown;
             }
-            int quantity;
-            try {
-                quantity = item.get("quantity") instanceof BigDecimal d ? d.intValueExact() : -1;
-            } catch (ArithmeticException e) {
-                quantity = -1;
-            }
-            if (quantity < 1 || quantity > 100_000) {
+            Integer quantity = whole(item.get("quantity"));
+            if (quantity == null || quantity < 1 || quantity > 100_000) {
                 return error(400, "BAD_REQUEST", "the quantity of " + sku + " is a whole number from 1 to 100000");
             }
             items.add(new Item(sku, product.name(), quantity, product.unitPrice()));
@@ -416,8 +362,7 @@ public final class SandboxErp implements AutoCloseable {
         try (exchange) {
             String path = exchange.getRequestURI().getPath().substring(CONTROL.length());
             String method = exchange.getRequestMethod();
-            String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-            json(exchange, control(method, path, body));
+            json(exchange, control(method, path, SandboxServer.body(exchange)));
         } catch (IllegalArgumentException | ClassCastException e) {
             json(exchange, error(400, "BAD_REQUEST", e.getMessage()));
         } catch (RuntimeException e) {
@@ -433,7 +378,7 @@ public final class SandboxErp implements AutoCloseable {
                 String sku = Objects.requireNonNull(text(p.get("sku")), "sku");
                 product(sku, Objects.requireNonNull(text(p.get("name")), "name"), String.valueOf(p.get("unitPrice")));
                 if (p.get("stock") instanceof Map<?, ?> perWarehouse) {
-                    perWarehouse.forEach((w, n) -> stock(sku, (String) w, ((BigDecimal) n).intValueExact()));
+                    perWarehouse.forEach((w, n) -> stock(sku, (String) w, stockCount(n)));
                 }
                 return stockOf(sku);
             }
@@ -452,8 +397,8 @@ public final class SandboxErp implements AutoCloseable {
             }
             case "PUT /mode" -> {
                 Map<String, Object> m = (Map<String, Object>) Json.parse(body);
-                failWith(m.get("failWith") instanceof BigDecimal f ? f.intValue() : 0);
-                delay(Duration.ofMillis(m.get("delayMillis") instanceof BigDecimal d ? d.longValue() : 0));
+                failWith(m.get("failWith") instanceof Number f ? f.intValue() : 0);
+                delay(Duration.ofMillis(m.get("delayMillis") instanceof Number d ? d.longValue() : 0));
                 return new Answer(200, map("failWith", failWith, "delayMillis", delay.toMillis()));
             }
             case "POST /reset" -> {
@@ -464,7 +409,7 @@ public final class SandboxErp implements AutoCloseable {
                 if (method.equals("PUT") && path.startsWith("/stock/")) {
                     String sku = path.substring("/stock/".length());
                     Map<String, Object> perWarehouse = (Map<String, Object>) Json.parse(body);
-                    perWarehouse.forEach((w, n) -> stock(sku, w, ((BigDecimal) n).intValueExact()));
+                    perWarehouse.forEach((w, n) -> stock(sku, w, stockCount(n)));
                     return stockOf(sku);
                 }
                 return error(404, "NOT_FOUND", "control API: POST /sandbox/products, PUT /sandbox/stock/{sku}, POST|GET"
@@ -475,18 +420,21 @@ public final class SandboxErp implements AutoCloseable {
 
     // ---- plumbing
 
-    /** @return false if stopped while waiting */
-    private boolean pause() {
-        long millis = delay.toMillis();
-        if (millis > 0) {
-            try {
-                Thread.sleep(millis);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
+    /** A whole JSON number ({@code 3}, also {@code 3.0}) as an int; anything else (text, 2.5, too big) is null. */
+    private static Integer whole(Object value) {
+        try {
+            return value instanceof Number n ? new BigDecimal(n.toString()).intValueExact() : null;
+        } catch (ArithmeticException | NumberFormatException e) {
+            return null;
         }
-        return true;
+    }
+
+    private static int stockCount(Object value) {
+        Integer count = whole(value);
+        if (count == null) {
+            throw new IllegalArgumentException("stock is a whole number per warehouse, not " + value);
+        }
+        return count;
     }
 
     private static Answer error(int status, String code, String message) {
@@ -530,15 +478,6 @@ public final class SandboxErp implements AutoCloseable {
     }
 
     private static void json(HttpExchange exchange, Answer answer) throws IOException {
-        send(exchange, answer.status(), "application/json; charset=utf-8", Json.write(answer.body()));
-    }
-
-    private static void send(HttpExchange exchange, int status, String contentType, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", contentType);
-        exchange.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
-        }
+        SandboxServer.json(exchange, answer.status(), answer.body());
     }
 }

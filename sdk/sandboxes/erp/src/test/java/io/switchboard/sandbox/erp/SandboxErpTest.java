@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.switchboard.sandbox.support.Json;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -95,7 +96,7 @@ class SandboxErpTest {
         assertEquals(5, erp.available("ROUTER-AX3"), "the available line was not taken either");
         assertEquals(List.of(), erp.orders());
         Map<String, Object> stock = json(call("GET", "/stock/KETTLE-17", null, erp.apiKey()));
-        assertEquals(java.math.BigDecimal.valueOf(3), stock.get("available"));
+        assertEquals(3L, stock.get("available"));
         assertEquals(2, ((List<?>) stock.get("warehouses")).size());
     }
 

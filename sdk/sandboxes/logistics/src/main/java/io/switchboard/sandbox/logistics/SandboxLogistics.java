@@ -1,23 +1,20 @@
 package io.switchboard.sandbox.logistics;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import io.switchboard.sandbox.support.Json;
+import io.switchboard.sandbox.support.SandboxServer;
+import io.switchboard.sandbox.support.Signatures;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.math.BigDecimal;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,15 +22,12 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * A courier company's pickup API as far as Switchboard can tell, on the JDK's HTTP server at
@@ -48,7 +42,7 @@ import javax.crypto.spec.SecretKeySpec;
  * the default callback URL, and plays outages: {@link #failWith(int)} answers the API with an HTTP
  * error page, {@link #hang(Duration)} keeps the caller waiting, {@link #stop()} closes the port.
  */
-public final class SandboxLogistics implements AutoCloseable {
+public final class SandboxLogistics extends SandboxServer {
 
     public static final String API = "/api/v1";
     public static final String CONTROL = "/sandbox";
@@ -96,12 +90,11 @@ public final class SandboxLogistics implements AutoCloseable {
     private volatile Duration retryFirst = Duration.ofSeconds(1);
     private volatile Duration retryMax = Duration.ofSeconds(60);
     private volatile int maxAttempts = 30;
-    private int port;
-    private HttpServer server;
-    private ExecutorService workers;
 
     private SandboxLogistics(int port) {
-        this.port = port;
+        super("sandbox-logistics", port);
+        context(API + "/", this::api);
+        context(CONTROL, this::control);
     }
 
     /** Starts it on {@code port} (0: a free one, which it then keeps across {@link #stop()} and {@link #start()}). */
@@ -111,59 +104,22 @@ public final class SandboxLogistics implements AutoCloseable {
         return logistics;
     }
 
-    public synchronized void start() {
-        if (server != null) {
-            return;
-        }
-        try {
-            HttpServer s = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 50);
-            s.createContext(API + "/", this::api);
-            s.createContext(CONTROL, this::control);
-            workers = Executors.newCachedThreadPool(r -> {
-                Thread t = new Thread(r, "sandbox-logistics");
-                t.setDaemon(true);
-                return t;
-            });
-            s.setExecutor(workers);
-            s.start();
-            port = s.getAddress().getPort();
-            server = s;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot listen on port " + port, e);
-        }
-    }
-
-    /** Closes the port: a client now meets "connection refused". Pickups are kept; pending callbacks go on. */
-    public synchronized void stop() {
-        if (server != null) {
-            server.stop(0);
-            workers.shutdownNow();
-            server = null;
-        }
-    }
-
-    public synchronized boolean running() {
-        return server != null;
-    }
-
+    /** {@link #stop()} keeps the pickups and goes on calling back; closing also ends the callbacks. */
     @Override
     public void close() {
-        stop();
+        super.close();
         callbacks.shutdownNow();
     }
 
-    public int port() {
-        return port;
-    }
-
     /** The API's base, what the connector's {@code endpoint} is set to. */
+    @Override
     public String url() {
-        return "http://127.0.0.1:" + port + API;
+        return super.url() + API;
     }
 
     /** The control API's base. */
     public String controlUrl() {
-        return "http://127.0.0.1:" + port + CONTROL;
+        return super.url() + CONTROL;
     }
 
     public String apiKey() {
@@ -253,15 +209,7 @@ public final class SandboxLogistics implements AutoCloseable {
 
     /** The signature a receiver must find in {@link #SIGNATURE}: HMAC-SHA256 over {@code timestamp + "." + body}. */
     public static String sign(String secret, String timestamp, byte[] body) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            mac.update(timestamp.getBytes(StandardCharsets.US_ASCII));
-            mac.update((byte) '.');
-            return "sha256=" + HexFormat.of().formatHex(mac.doFinal(body));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
-        }
+        return Signatures.hmacSha256(secret, timestamp, body);
     }
 
     // ---- the courier API ------------------------------------------------------------------------
@@ -275,15 +223,14 @@ public final class SandboxLogistics implements AutoCloseable {
             if (failWith != 0) {
                 int status = failWith;
                 calls.add(new Call(method, path, status, null, Instant.now()));
-                send(exchange, status, "text/html; charset=utf-8", ("<html><body><h1>" + status
-                        + " Service Unavailable</h1></body></html>").getBytes(StandardCharsets.UTF_8));
+                SandboxServer.errorPage(exchange, status);
                 return;
             }
             Answer answer = answer(exchange, method, path, body);
             calls.add(new Call(method, path, answer.status, answer.reference, Instant.now()));
-            sendJson(exchange, answer.status, answer.body);
+            SandboxServer.json(exchange, answer.status, answer.body);
         } catch (RuntimeException e) {
-            sendJson(exchange, 500, error("internal", "sandbox failed: " + e));
+            SandboxServer.json(exchange, 500, error("internal", "sandbox failed: " + e));
         }
     }
 
@@ -533,18 +480,18 @@ public final class SandboxLogistics implements AutoCloseable {
                 try {
                     in = Json.parseObject(new String(body, StandardCharsets.UTF_8));
                 } catch (IllegalArgumentException e) {
-                    sendJson(exchange, 400, error("invalid_json", e.getMessage()));
+                    SandboxServer.json(exchange, 400, error("invalid_json", e.getMessage()));
                     return;
                 }
             }
             Object answer = control(method, rest, in);
             if (answer instanceof Answer a) {
-                sendJson(exchange, a.status, a.body);
+                SandboxServer.json(exchange, a.status, a.body);
             } else {
-                sendJson(exchange, 200, answer);
+                SandboxServer.json(exchange, 200, answer);
             }
         } catch (RuntimeException e) {
-            sendJson(exchange, 500, error("internal", "sandbox failed: " + e));
+            SandboxServer.json(exchange, 500, error("internal", "sandbox failed: " + e));
         }
     }
 
@@ -653,18 +600,6 @@ public final class SandboxLogistics implements AutoCloseable {
         e.put("code", code);
         e.put("message", message);
         return e;
-    }
-
-    private static void sendJson(HttpExchange exchange, int status, Object body) throws IOException {
-        send(exchange, status, "application/json; charset=utf-8", Json.write(body).getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static void send(HttpExchange exchange, int status, String contentType, byte[] bytes) throws IOException {
-        exchange.getResponseHeaders().set("Content-Type", contentType);
-        exchange.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
-        }
     }
 
     /** One pickup; its fields after booking never change, its status, ETA and events do (under its own lock). */

@@ -2,6 +2,7 @@ package io.switchboard.sandbox.wechat;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.switchboard.sandbox.support.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

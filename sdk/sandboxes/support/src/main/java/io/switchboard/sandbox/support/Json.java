@@ -1,4 +1,4 @@
-package io.switchboard.sandbox.wechat;
+package io.switchboard.sandbox.support;
 
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -7,10 +7,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Just enough JSON for WeChat's API: objects become {@code Map<String, Object>} (in order), arrays
- * {@code List<Object>}, integers {@code Long}, other numbers {@code BigDecimal}. The sandbox has no
- * dependencies, so that it runs as a bare {@code java -jar} and never drags a JSON library's version
- * into the tests that use it. Writes non-ASCII text as it is (UTF-8), as WeChat's API does.
+ * Just enough JSON for the sandboxes' APIs: objects become {@code Map<String, Object>} (in order),
+ * arrays {@code List<Object>}, integers {@code Long}, other numbers {@code BigDecimal}. The sandboxes
+ * have no dependencies, so that each runs as a bare {@code java -jar} and never drags a JSON
+ * library's version into the tests that use it. Writes non-ASCII text as it is (UTF-8), as the
+ * Chinese services the sandboxes stand in for do.
  */
 public final class Json {
 
@@ -59,28 +60,44 @@ public final class Json {
 
     public static String write(Object value) {
         StringBuilder sb = new StringBuilder();
-        write(value, sb);
+        write(value, sb, true);
         return sb.toString();
     }
 
-    private static void write(Object value, StringBuilder sb) {
+    /**
+     * Like {@link #write(Object)}, but leaves out object members whose value is null: some APIs
+     * (the airline's booking system) omit what they do not know rather than send {@code null}.
+     */
+    public static String writeWithoutNulls(Object value) {
+        StringBuilder sb = new StringBuilder();
+        write(value, sb, false);
+        return sb.toString();
+    }
+
+    private static void write(Object value, StringBuilder sb, boolean nulls) {
         if (value == null) {
             sb.append("null");
         } else if (value instanceof String s) {
             quote(s, sb);
+        } else if (value instanceof BigDecimal d) {
+            // toString() would write 1E+3, which some clients refuse as an amount
+            sb.append(d.toPlainString());
         } else if (value instanceof Number || value instanceof Boolean) {
             sb.append(value);
         } else if (value instanceof Map<?, ?> map) {
             sb.append('{');
             boolean first = true;
             for (Map.Entry<?, ?> e : map.entrySet()) {
+                if (!nulls && e.getValue() == null) {
+                    continue;
+                }
                 if (!first) {
                     sb.append(',');
                 }
                 first = false;
                 quote(String.valueOf(e.getKey()), sb);
                 sb.append(':');
-                write(e.getValue(), sb);
+                write(e.getValue(), sb, nulls);
             }
             sb.append('}');
         } else if (value instanceof Iterable<?> list) {
@@ -91,7 +108,7 @@ public final class Json {
                     sb.append(',');
                 }
                 first = false;
-                write(o, sb);
+                write(o, sb, nulls);
             }
             sb.append(']');
         } else {
