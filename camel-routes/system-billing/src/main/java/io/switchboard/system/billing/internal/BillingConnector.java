@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The billing connector: the bundle's one DS component, owning its CamelContext. It answers
  * {@code GetAccountStatus} requests from {@code sb.system.billing.request} by asking the customer's
- * billing system over SOAP 1.1 ({@code BillingService.wsdl}). Configured by
+ * billing system over SOAP 1.1 ({@code BillingService.wsdl}, through the CXF JAX-WS client generated
+ * from it). Configured by
  * {@code etc/io.switchboard.system.billing.cfg}; a change applies to the next call without
  * restarting the routes, so a request held through an outage is not put back for it.
  */
@@ -84,12 +85,19 @@ public class BillingConnector {
     public BillingConnector(BundleContext context, Config config, @Reference Bus bus) throws Exception {
         client.set(new BillingClient(settings(config)));
         connector = new SystemConnector(SYSTEM, bus, request -> ask(client.get(), request), policy(config));
-        routes = BundleRoutes.start(context, "switchboard-billing", bus, connector.routes());
+        try {
+            routes = BundleRoutes.start(context, "switchboard-billing", bus, connector.routes());
+        } catch (Exception | Error e) {
+            client.get().close();
+            throw e;
+        }
     }
 
     @Modified
     void modified(Config config) {
-        client.set(new BillingClient(settings(config)));
+        // a new client (its own CXF bus and conduit) per configuration; a call still on the old one
+        // either ends or fails as an outage and is asked again on the new one
+        client.getAndSet(new BillingClient(settings(config))).close();
         connector.configure(policy(config));
         LOG.info("billing: now {} (timeouts {} s/{} s, breaker {} failures, {} s)", config.endpoint(),
                 config.connectTimeoutSeconds(), config.callTimeoutSeconds(), config.failureThreshold(), config.coolDownSeconds());
@@ -99,6 +107,7 @@ public class BillingConnector {
     void deactivate() {
         connector.stop();
         routes.close();
+        client.get().close();
     }
 
     static CallPolicy policy(Config config) {

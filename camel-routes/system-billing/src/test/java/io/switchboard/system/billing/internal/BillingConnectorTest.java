@@ -29,6 +29,12 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.xml.transform.stream.StreamSource;
 import java.io.StringReader;
+import java.io.StringWriter;
+import io.switchboard.system.billing.internal.soap.BillingPortType;
+import io.switchboard.system.billing.internal.soap.GetAccountStatus;
+import javax.jws.WebMethod;
+import javax.jws.WebService;
+import javax.xml.bind.JAXBContext;
 import org.apache.camel.CamelContext;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.AfterEach;
@@ -78,6 +84,7 @@ class BillingConnectorTest {
     @AfterEach
     void stop() throws Exception {
         connector.stop();
+        client.get().close();
         camel.stop();
         events.close();
         billing.close();
@@ -184,26 +191,40 @@ class BillingConnectorTest {
 
     @Test
     void aNewEndpointAppliesToTheRequestInHand() throws Exception {
-        client.set(new BillingClient(new BillingClient.Settings(URI.create("http://127.0.0.1:" + TestBroker.freePort() + "/billing"),
-                Duration.ofSeconds(1), Duration.ofSeconds(1), "", "")));
+        client.getAndSet(new BillingClient(new BillingClient.Settings(URI.create("http://127.0.0.1:" + TestBroker.freePort() + "/billing"),
+                Duration.ofSeconds(1), Duration.ofSeconds(1), "", ""))).close();
         ask("r-9", "1001", null);
         assertNull(reply(1_000));
-        client.set(new BillingClient(new BillingClient.Settings(URI.create(billing.url()), Duration.ofSeconds(1),
-                Duration.ofSeconds(1), "", "")));
+        client.getAndSet(new BillingClient(new BillingClient.Settings(URI.create(billing.url()), Duration.ofSeconds(1),
+                Duration.ofSeconds(1), "", ""))).close();
         connector.configure(new CallPolicy(2, Duration.ofMillis(100), Duration.ofMillis(50), Duration.ofMillis(400), Duration.ofSeconds(30)));
         assertEquals(SystemReply.Status.OK, reply(10_000).status());
     }
 
     @Test
-    void theEnvelopeIsTheWsdlsRequest() throws Exception {
-        String envelope = BillingClient.request("1001 & <2>");
-        String body = envelope.substring(envelope.indexOf("<b:GetAccountStatus"), envelope.indexOf("</soap:Body>"));
-        billing.schema().newValidator().validate(new StreamSource(new StringReader(body)));
-        assertEquals(SandboxBilling.SOAP_ACTION, BillingClient.SOAP_ACTION);
+    void theRequestIsTheWsdlsRequest() throws Exception {
+        // what wsdl2java generated: the WSDL's element, namespace and SOAPAction, the ones the sandbox checks
+        GetAccountStatus request = new GetAccountStatus();
+        request.setAccountNumber("1001 & <2> 账户");
+        StringWriter xml = new StringWriter();
+        JAXBContext.newInstance(GetAccountStatus.class).createMarshaller().marshal(request, xml);
+        billing.schema().newValidator().validate(new StreamSource(new StringReader(xml.toString())));
+        WebMethod operation = BillingPortType.class.getMethod("getAccountStatus", GetAccountStatus.class)
+                .getAnnotation(WebMethod.class);
+        assertEquals(SandboxBilling.SOAP_ACTION, operation.action());
+        assertEquals(SandboxBilling.NAMESPACE, BillingPortType.class.getAnnotation(WebService.class).targetNamespace());
         assertEquals(SandboxBilling.NAMESPACE, BillingClient.NAMESPACE);
         try (var wsdl = BillingConnector.class.getResourceAsStream(SandboxBilling.WSDL_RESOURCE)) {
             String text = new String(wsdl.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-            assertTrue(text.contains("soapAction=\"" + BillingClient.SOAP_ACTION + "\""));
+            assertTrue(text.contains("soapAction=\"" + operation.action() + "\""));
         }
+
+        // and on the wire: the sandbox validates the proxy's envelope; Chinese and markup arrive as they were
+        billing.active("1001 & <2> 账户", "7");
+        ask("r-10", "1001 & <2> 账户", null);
+        SystemReply reply = reply(10_000);
+        assertEquals(SystemReply.Status.OK, reply.status(), String.valueOf(reply));
+        assertEquals("1001 & <2> 账户", reply.data().get("accountNumber"));
+        assertEquals(List.of("1001 & <2> 账户"), billing.asked());
     }
 }
