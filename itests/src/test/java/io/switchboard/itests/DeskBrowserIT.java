@@ -200,10 +200,10 @@ class DeskBrowserIT {
         BlockingQueue<String> lines = new LinkedBlockingQueue<>();
         var stream = http.sendAsync(HttpRequest.newBuilder(server.url("/switchboard/api/desk/stream?access_token=" + token))
                 .header("Accept", "text/event-stream").build(), HttpResponse.BodyHandlers.ofLines())
-                .thenAccept(r -> {
+                .thenAcceptAsync(r -> {
                     lines.add("HTTP " + r.statusCode() + " " + r.headers().firstValue("Content-Type").orElse(""));
                     r.body().forEach(lines::add);
-                });
+                }, Http.STREAMS);
         try {
             String head = lines.poll(10, TimeUnit.SECONDS);
             assertTrue(head != null && head.startsWith("HTTP 200 text/event-stream"), String.valueOf(head));

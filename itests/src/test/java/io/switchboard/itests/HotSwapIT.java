@@ -93,7 +93,8 @@ class HotSwapIT {
         BlockingQueue<String> events = new LinkedBlockingQueue<>();
         http.sendAsync(HttpRequest.newBuilder(server.url("/switchboard/api/webchat/stream?visitorId=" + visitorId))
                 .header("Accept", "text/event-stream").build(), HttpResponse.BodyHandlers.ofLines())
-                .thenAccept(r -> r.body().filter(l -> l.startsWith("data:")).forEach(l -> events.add(l.substring(5).strip())));
+                .thenAcceptAsync(r -> r.body().filter(l -> l.startsWith("data:")).forEach(l -> events.add(l.substring(5).strip())),
+                        Http.STREAMS);
         return events;
     }
 

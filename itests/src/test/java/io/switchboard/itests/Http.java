@@ -13,6 +13,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 
 /** The calls the tests make, as a widget, an agent's script and an operator would. */
@@ -76,18 +78,29 @@ final class Http {
         }
     }
 
+    /**
+     * Where event streams are read. Not the common pool: it has one thread on two cores, and a stream
+     * read there blocks every other. Not the caller: a response that is already there when the
+     * reader is attached would be read on the caller's thread, forever.
+     */
+    static final ExecutorService STREAMS = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "it-event-stream");
+        t.setDaemon(true);
+        return t;
+    });
+
     /** Opens the visitor's event stream; each {@code data:} line lands in the queue. */
     BlockingQueue<String> stream(String visitorId) {
         BlockingQueue<String> events = new LinkedBlockingQueue<>();
         HttpRequest request = HttpRequest.newBuilder(server.url("/switchboard/api/webchat/stream?visitorId=" + visitorId))
                 .header("Accept", "text/event-stream").GET().build();
-        client.sendAsync(request, HttpResponse.BodyHandlers.ofLines()).thenAccept(r -> {
+        client.sendAsync(request, HttpResponse.BodyHandlers.ofLines()).thenAcceptAsync(r -> {
             if (r.statusCode() != 200) {
                 events.add("HTTP " + r.statusCode());
                 return;
             }
             r.body().filter(line -> line.startsWith("data:")).forEach(line -> events.add(line.substring(5).strip()));
-        });
+        }, STREAMS);
         return events;
     }
 }

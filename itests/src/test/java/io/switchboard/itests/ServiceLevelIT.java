@@ -115,7 +115,7 @@ class ServiceLevelIT {
         JsonObject quiet = api.expect(200, "GET", "/switchboard/api/kpis", null, supervisor()).json();
         assertTrue(quiet.getJsonArray("breaches").isEmpty(), quiet.toString());
 
-        CompletableFuture<List<String>> stream = CompletableFuture.supplyAsync(ServiceLevelIT::streamUntilBreach);
+        CompletableFuture<List<String>> stream = CompletableFuture.supplyAsync(ServiceLevelIT::streamUntilBreach, Http.STREAMS);
         smsc.deliver("8613900000002", SERVICE_NUMBER, "请问宽带怎么续费？");
         smsc.deliver("8613900000003", SERVICE_NUMBER, "我的账单有问题");
 
