@@ -6,37 +6,27 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.switchboard.api.BusAddress;
-import io.switchboard.api.CanonicalJson;
 import io.switchboard.api.DomainEvent;
 import io.switchboard.api.SystemReply;
-import io.switchboard.api.SystemRequest;
-import io.switchboard.bus.BundleRoutes;
-import io.switchboard.bus.internal.ArtemisBus;
 import io.switchboard.sandbox.billing.SandboxBilling;
+import io.switchboard.system.billing.internal.soap.BillingPortType;
+import io.switchboard.system.billing.internal.soap.GetAccountStatus;
 import io.switchboard.systems.CallPolicy;
+import io.switchboard.systems.ConnectorBench;
 import io.switchboard.systems.SystemConnector;
 import io.switchboard.testkit.TestBroker;
-import jakarta.jms.Connection;
-import jakarta.jms.MessageConsumer;
-import jakarta.jms.Session;
-import jakarta.jms.TextMessage;
+import java.io.StringReader;
+import java.io.StringWriter;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
-import javax.xml.transform.stream.StreamSource;
-import java.io.StringReader;
-import java.io.StringWriter;
-import io.switchboard.system.billing.internal.soap.BillingPortType;
-import io.switchboard.system.billing.internal.soap.GetAccountStatus;
 import javax.jws.WebMethod;
 import javax.jws.WebService;
 import javax.xml.bind.JAXBContext;
-import org.apache.camel.CamelContext;
-import org.apache.camel.impl.DefaultCamelContext;
+import javax.xml.transform.stream.StreamSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -48,79 +38,45 @@ import org.junit.jupiter.api.Test;
  */
 class BillingConnectorTest {
 
-    static final String REPLIES = BusAddress.systemReply("test");
-
-    final CanonicalJson json = new CanonicalJson();
-    final AtomicReference<BillingClient> client = new AtomicReference<>();
     static final CallPolicy POLICY = new CallPolicy(2, Duration.ofMillis(800), Duration.ofMillis(50), Duration.ofMillis(400),
             Duration.ofSeconds(30));
-    TestBroker broker;
-    ArtemisBus bus;
+    final AtomicReference<BillingClient> client = new AtomicReference<>();
     SandboxBilling billing;
+    ConnectorBench bench;
     SystemConnector connector;
-    CamelContext camel;
-    Connection events;
-    MessageConsumer eventConsumer;
 
     @BeforeEach
     void start() throws Exception {
-        broker = TestBroker.start();
-        bus = ArtemisBus.connect(broker.amqpUrl(), "test", "test");
         billing = SandboxBilling.start(0);
         billing.active("1001", "120.5").suspended("1002", "86", Instant.parse("2026-11-01T08:00:00Z"));
         client.set(new BillingClient(new BillingClient.Settings(URI.create(billing.url()), Duration.ofSeconds(1),
                 Duration.ofSeconds(1), "", "")));
-        connector = new SystemConnector("billing", bus, request -> BillingConnector.ask(client.get(), request), POLICY);
-        events = bus.connectionFactory().createConnection();
-        Session session = events.createSession(false, Session.AUTO_ACKNOWLEDGE);
-        eventConsumer = session.createConsumer(session.createTopic(BusAddress.EVENTS));
-        events.start();
-        camel = new DefaultCamelContext();
-        camel.addComponent("bus", BundleRoutes.busComponent(bus));
-        camel.addRoutes(connector.routes());
-        camel.start();
+        bench = ConnectorBench.start("billing", request -> BillingConnector.ask(client.get(), request), POLICY);
+        connector = bench.connector();
     }
 
     @AfterEach
     void stop() throws Exception {
-        connector.stop();
+        bench.close();
         client.get().close();
-        camel.stop();
-        events.close();
         billing.close();
-        bus.deactivate();
-        broker.close();
     }
 
-    void ask(String id, String account, Instant expiresAt) {
-        SystemRequest request = new SystemRequest(id, "billing", "GetAccountStatus", Map.of("accountNumber", account),
-                "c-1", null, REPLIES, Instant.now(), expiresAt);
-        bus.send(BillingConnector.REQUESTS, json.toJson(request), Map.of(BusAddress.DUPLICATE_ID, id));
+    void ask(String id, String account) {
+        bench.ask(id, "GetAccountStatus", Map.of("accountNumber", account));
     }
 
     SystemReply reply(long timeoutMs) throws Exception {
-        TextMessage m = TestBroker.receive(bus.connectionFactory(), REPLIES, timeoutMs);
-        return m == null ? null : json.fromJson(m.getText(), SystemReply.class);
+        return bench.reply(timeoutMs);
     }
 
     List<DomainEvent> systemEvents(long timeoutMs) throws Exception {
-        List<DomainEvent> seen = new ArrayList<>();
-        long end = System.currentTimeMillis() + timeoutMs;
-        while (System.currentTimeMillis() < end) {
-            TextMessage m = (TextMessage) eventConsumer.receive(100);
-            if (m != null) {
-                DomainEvent e = json.fromJson(m.getText(), DomainEvent.class);
-                if (e.type().startsWith("system.")) {
-                    seen.add(e);
-                }
-            }
-        }
-        return seen;
+        return bench.systemEvents(timeoutMs);
     }
 
     @Test
     void answersActiveAndSuspendedAccounts() throws Exception {
-        ask("r-1", "1001", null);
+        ask("r-1", "1001");
         SystemReply active = reply(10_000);
         assertNotNull(active);
         assertEquals(SystemReply.Status.OK, active.status());
@@ -129,7 +85,7 @@ class BillingConnectorTest {
         assertEquals("ACTIVE", active.data().get("status"));
         assertEquals("CNY", active.data().get("currency"));
 
-        ask("r-2", "1002", null);
+        ask("r-2", "1002");
         SystemReply suspended = reply(10_000);
         assertEquals("SUSPENDED", suspended.data().get("status"));
         assertEquals("86.00", suspended.data().get("arrears"));
@@ -138,21 +94,21 @@ class BillingConnectorTest {
 
     @Test
     void theSoapFaultIsTheAnswerWordForWord() throws Exception {
-        ask("r-3", "999", null);
+        ask("r-3", "999");
         SystemReply fault = reply(10_000);
         assertEquals(SystemReply.Status.FAULT, fault.status());
         assertEquals("Account 999 not found", fault.fault());
         assertEquals("soap:Client", fault.data().get("faultCode"));
         assertEquals(List.of("999"), billing.asked(), "a fault is not asked again");
-        assertEquals(0, broker.messageCount(BusAddress.deadLetter(BillingConnector.REQUESTS)));
+        assertEquals(0, bench.broker().messageCount(BusAddress.deadLetter(BillingConnector.REQUESTS)));
     }
 
     @Test
     void anOutageKeepsRequestsOnTheBusOpensTheBreakerAndEndsWithOneReplyEach() throws Exception {
         int port = billing.port();
         billing.stop();
-        ask("r-6", "1001", null);
-        ask("r-7", "1002", null);
+        ask("r-6", "1001");
+        ask("r-7", "1002");
         assertNull(reply(2_000), "no answer while billing is down");
         List<DomainEvent> down = systemEvents(500);
         assertEquals(DomainEvent.SYSTEM_DOWN, down.get(0).type(), down.toString());
@@ -160,7 +116,7 @@ class BillingConnectorTest {
         assertTrue(down.get(0).data().get("reason").contains("cannot reach"), down.toString());
         assertEquals(1, down.size(), "down once, however often it is retried");
         assertTrue(!"CLOSED".equals(connector.health().state()), connector.health().toString());
-        assertEquals(0, broker.messageCount(BusAddress.deadLetter(BillingConnector.REQUESTS)));
+        assertEquals(0, bench.broker().messageCount(BusAddress.deadLetter(BillingConnector.REQUESTS)));
 
         billing.start();
         assertEquals(port, billing.port());
@@ -177,7 +133,7 @@ class BillingConnectorTest {
     @Test
     void aTimeoutAndAGatewayErrorAreOutagesNotAnswers() throws Exception {
         billing.delay(Duration.ofMillis(1500));
-        ask("r-8", "1001", null);
+        ask("r-8", "1001");
         assertNull(reply(1_500));
         assertTrue(connector.health().lastFailure().contains("no answer from"), connector.health().toString());
         billing.delay(Duration.ZERO);
@@ -193,7 +149,7 @@ class BillingConnectorTest {
     void aNewEndpointAppliesToTheRequestInHand() throws Exception {
         client.getAndSet(new BillingClient(new BillingClient.Settings(URI.create("http://127.0.0.1:" + TestBroker.freePort() + "/billing"),
                 Duration.ofSeconds(1), Duration.ofSeconds(1), "", ""))).close();
-        ask("r-9", "1001", null);
+        ask("r-9", "1001");
         assertNull(reply(1_000));
         client.getAndSet(new BillingClient(new BillingClient.Settings(URI.create(billing.url()), Duration.ofSeconds(1),
                 Duration.ofSeconds(1), "", ""))).close();
@@ -221,7 +177,7 @@ class BillingConnectorTest {
 
         // and on the wire: the sandbox validates the proxy's envelope; Chinese and markup arrive as they were
         billing.active("1001 & <2> 账户", "7");
-        ask("r-10", "1001 & <2> 账户", null);
+        ask("r-10", "1001 & <2> 账户");
         SystemReply reply = reply(10_000);
         assertEquals(SystemReply.Status.OK, reply.status(), String.valueOf(reply));
         assertEquals("1001 & <2> 账户", reply.data().get("accountNumber"));
