@@ -1,6 +1,7 @@
 package io.switchboard.bus.internal;
 
 import io.switchboard.bus.Bus;
+import io.switchboard.bus.BusGrants;
 import io.switchboard.bus.BusUnavailableException;
 import jakarta.jms.Connection;
 import jakarta.jms.ConnectionFactory;
@@ -16,7 +17,9 @@ import java.net.Socket;
 import java.net.URI;
 import java.util.Map;
 import org.apache.qpid.jms.JmsConnectionFactory;
+import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceFactory;
 import org.osgi.framework.ServiceRegistration;
 import org.messaginghub.pooled.jms.JmsPoolConnectionFactory;
 import org.osgi.service.component.annotations.Activate;
@@ -26,6 +29,8 @@ import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The bus over AMQP 1.0 to the Artemis broker embedded in the same Karaf.
@@ -34,11 +39,19 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
  * listener fails its first connection never retries (camel-sjms logs and ignores it), so the
  * {@link Bus} service is registered only once the broker has answered; everything that needs the
  * bus waits for the service instead of racing the broker.
+ *
+ * <p>The service is bundle-scoped: a plugin bundle (header {@code Switchboard-Plugin}) gets a Bus of its
+ * own, connected as {@code plugin.<id>}, so the broker holds it to what {@link io.switchboard.bus.BusGrants}
+ * granted; every other bundle shares this one, connected as the platform user.
  */
 // service = {}: the Bus is registered by hand once the broker answers, never by DS at activation
 @Component(service = {}, immediate = true, configurationPid = "io.switchboard.bus", configurationPolicy = ConfigurationPolicy.REQUIRE)
 @Designate(ocd = ArtemisBus.Config.class)
 public class ArtemisBus implements Bus {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ArtemisBus.class);
+    /** A plugin's own pool: a plugin is one bundle, the platform's pool serves them all. */
+    private static final int PLUGIN_CONNECTIONS = 2;
 
     @ObjectClassDefinition(name = "Switchboard bus", description = "Connection to the Artemis broker")
     public @interface Config {
@@ -58,6 +71,8 @@ public class ArtemisBus implements Bus {
     private volatile boolean closed;
     private Thread waiter;
     private ServiceRegistration<Bus> registration;
+    private Config config;
+    private String user;
 
     /** A bus outside the container: tests and the benchmark use this. Close it with {@link #deactivate()}. */
     public static ArtemisBus connect(String url, String user, String password) {
@@ -66,8 +81,17 @@ public class ArtemisBus implements Bus {
         return bus;
     }
 
+    /** The platform bus as configured, not registered: {@link #activate} registers it. */
+    static ArtemisBus platform(Config config) {
+        ArtemisBus bus = new ArtemisBus();
+        bus.config = config;
+        bus.open(config.url(), config.user(), config.password(), config.maxConnections());
+        return bus;
+    }
+
     @Activate
     void activate(BundleContext context, Config config) {
+        this.config = config;
         open(config.url(), config.user(), config.password(), config.maxConnections());
         URI broker = URI.create(config.url());
         waiter = new Thread(() -> registerWhenReachable(context, broker), "switchboard-bus-wait");
@@ -82,7 +106,7 @@ public class ArtemisBus implements Bus {
             if (listening(broker) && isReachable()) {
                 synchronized (this) {
                     if (!closed) {
-                        registration = context.registerService(Bus.class, this, null);
+                        registration = context.registerService(Bus.class, new PluginBuses(), null);
                     }
                 }
                 return;
@@ -96,7 +120,71 @@ public class ArtemisBus implements Bus {
         }
     }
 
+    /** The platform's Bus for platform bundles, a Bus of its own for each plugin bundle. */
+    private final class PluginBuses implements ServiceFactory<Bus> {
+
+        @Override
+        public Bus getService(Bundle bundle, ServiceRegistration<Bus> registration) {
+            return busFor(bundle);
+        }
+
+        @Override
+        public void ungetService(Bundle bundle, ServiceRegistration<Bus> registration, Bus bus) {
+            release(bus);
+        }
+    }
+
+    /** This bus for a platform bundle; a new one connected as {@code plugin.<id>} for a plugin bundle; null for a malformed id. */
+    Bus busFor(Bundle bundle) {
+        // raw headers: a localized value must not decide which user a bundle connects as
+        String plugin = bundle.getHeaders("").get(BusGrants.PLUGIN_HEADER);
+        if (plugin == null) {
+            return this;
+        }
+        plugin = plugin.strip();
+        if (!PluginCredentials.PLUGIN_ID.matcher(plugin).matches()) {
+            // no bus rather than the platform's: a malformed id must not fall back to full rights
+            LOG.error("Bundle {} names no valid plugin id in {}: '{}'; it gets no Bus", bundle.getSymbolicName(),
+                    BusGrants.PLUGIN_HEADER, plugin);
+            return null;
+        }
+        ArtemisBus own = new ArtemisBus();
+        own.open(config.url(), PluginCredentials.user(plugin), PluginCredentials.password(config.password(), plugin),
+                PLUGIN_CONNECTIONS);
+        // A route whose listener fails its first connection never retries (as for the platform's own Bus):
+        // a user granted a moment ago may not be visible to the broker's login yet, so the plugin gets
+        // its Bus once the broker has let it in.
+        long pause = 100;
+        for (long deadline = System.nanoTime() + 20_000_000_000L; !own.isReachable(); pause = Math.min(pause * 2, 1000)) {
+            if (System.nanoTime() > deadline) {
+                LOG.warn("The broker does not let plugin {} in as {}: is it granted (switchboard:bus-grants)?", plugin,
+                        PluginCredentials.user(plugin));
+                break;
+            }
+            try {
+                Thread.sleep(pause);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        return own;
+    }
+
+    /** A plugin's bus is closed when its bundle lets it go; the platform's lives with the component. */
+    void release(Bus bus) {
+        if (bus != this && bus instanceof ArtemisBus own) {
+            own.deactivate();
+        }
+    }
+
+    /** The broker user this bus connects as. */
+    String user() {
+        return user;
+    }
+
     private void open(String url, String user, String password, int maxConnections) {
+        this.user = user;
         JmsConnectionFactory qpid = new JmsConnectionFactory(user, password, url);
         // Sends must be synchronous and persistent: a 202 to a customer means the broker has the message.
         qpid.setForceSyncSend(true);

@@ -1,0 +1,210 @@
+package io.switchboard.bus.internal;
+
+import io.switchboard.bus.BusGrants;
+import io.switchboard.bus.internal.SecuritySettings.Permission;
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Dictionary;
+import java.util.Enumeration;
+import java.util.Hashtable;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The plugins' grants, made real in two places: a Karaf realm user {@code plugin.<id>} with the role of the
+ * same name, and the broker's security settings for each granted address. The grants themselves are kept
+ * in Config Admin ({@value #PID}, {@code <id>.reads} / {@code <id>.writes} as comma lists) and applied
+ * again at every activation, so the realm and the broker follow them even if either lost a change.
+ *
+ * <p>Like the Bus, {@link BusGrants} is registered by hand only once the broker's management is there and
+ * the grants were applied: a caller never grants into a broker that is still starting.
+ */
+// service = {}: registered once the broker can be managed, never by DS at activation
+@Component(service = {}, immediate = true, configurationPid = "io.switchboard.bus", configurationPolicy = ConfigurationPolicy.REQUIRE)
+public class BrokerGrants implements BusGrants {
+
+    static final String PID = "io.switchboard.bus.grants";
+    private static final String READS = ".reads";
+    private static final String WRITES = ".writes";
+    private static final Logger LOG = LoggerFactory.getLogger(BrokerGrants.class);
+
+    @Reference
+    ConfigurationAdmin configurationAdmin;
+
+    private final BrokerSecurity broker = new BrokerSecurity();
+    private RealmUsers users;
+    private String platformPassword;
+    private Map<String, Grant> grants = Map.of();
+    private volatile boolean closed;
+    private Thread waiter;
+    private ServiceRegistration<BusGrants> registration;
+
+    @Activate
+    void activate(BundleContext context, ArtemisBus.Config config) {
+        platformPassword = config.password();
+        users = new RealmUsers(context, "karaf");
+        waiter = new Thread(() -> registerWhenManageable(context), "switchboard-bus-grants-wait");
+        waiter.setDaemon(true);
+        waiter.start();
+    }
+
+    private void registerWhenManageable(BundleContext context) {
+        long pause = 200;
+        long warnAt = System.nanoTime() + 60_000_000_000L;
+        while (!closed) {
+            boolean brokerUp = broker.broker() != null;
+            boolean realmUp = users.ready();
+            if (brokerUp && realmUp) {
+                synchronized (this) {
+                    if (closed) {
+                        return;
+                    }
+                    try {
+                        grants = load();
+                        applyAll();
+                    } catch (RuntimeException | IOException e) {
+                        // registered all the same: the operator sees the failure and can grant again
+                        LOG.error("Could not apply the plugins' bus grants", e);
+                    }
+                    registration = context.registerService(BusGrants.class, this, null);
+                }
+                return;
+            }
+            if (warnAt != 0 && System.nanoTime() - warnAt > 0) {
+                LOG.warn("Plugin bus grants wait for {}", brokerUp ? "the Karaf realm's user file" : "the broker's management (JMX)");
+                warnAt = 0;
+            }
+            try {
+                Thread.sleep(pause);
+            } catch (InterruptedException e) {
+                return;
+            }
+            pause = Math.min(pause * 2, 2000);
+        }
+    }
+
+    @Deactivate
+    void deactivate() {
+        synchronized (this) {
+            closed = true;
+            if (registration != null) {
+                registration.unregister();
+                registration = null;
+            }
+        }
+        if (waiter != null) {
+            waiter.interrupt();
+        }
+    }
+
+    @Override
+    public synchronized void grant(String plugin, Set<String> reads, Set<String> writes) {
+        PluginCredentials.checked(plugin);
+        Grant grant = new Grant(checked(reads), checked(writes));
+        Map<String, Grant> next = new TreeMap<>(grants);
+        next.put(plugin, grant);
+        // the user first: its role is useless until the broker names it, and the broker next
+        users.put(PluginCredentials.user(plugin), PluginCredentials.password(platformPassword, plugin), BusGrants.userOf(plugin));
+        change(next);
+        LOG.info("Bus grant for plugin {}: reads {}, writes {}", plugin, grant.reads(), grant.writes());
+    }
+
+    @Override
+    public synchronized void revoke(String plugin) {
+        PluginCredentials.checked(plugin);
+        Map<String, Grant> next = new TreeMap<>(grants);
+        next.remove(plugin);
+        change(next);
+        users.remove(PluginCredentials.user(plugin));
+        LOG.info("Bus grant for plugin {} revoked", plugin);
+    }
+
+    @Override
+    public synchronized Map<String, Grant> grants() {
+        return Collections.unmodifiableMap(new TreeMap<>(grants));
+    }
+
+    private void change(Map<String, Grant> next) {
+        Map<String, Map<Permission, SortedSet<String>>> before = SecuritySettings.of(grants);
+        Map<String, Map<Permission, SortedSet<String>>> after = SecuritySettings.of(next);
+        try {
+            store(next);
+        } catch (IOException e) {
+            throw new IllegalStateException("could not keep the bus grants in " + PID + ": " + e.getMessage(), e);
+        }
+        grants = Map.copyOf(next);
+        after.forEach((match, roles) -> {
+            if (!roles.equals(before.get(match))) {
+                broker.put(match, roles);
+            }
+        });
+        before.keySet().stream().filter(match -> !after.containsKey(match)).forEach(broker::remove);
+    }
+
+    /** Every user and every setting again: idempotent, and it repairs whatever the realm or broker lost. */
+    private void applyAll() {
+        grants.keySet().forEach(plugin -> users.put(PluginCredentials.user(plugin),
+                PluginCredentials.password(platformPassword, plugin), BusGrants.userOf(plugin)));
+        SecuritySettings.of(grants).forEach(broker::put);
+    }
+
+    private Map<String, Grant> load() throws IOException {
+        Configuration configuration = configurationAdmin.getConfiguration(PID, "?");
+        Dictionary<String, Object> properties = configuration.getProperties();
+        return properties == null ? Map.of() : parse(properties);
+    }
+
+    static Map<String, Grant> parse(Dictionary<String, ?> properties) {
+        Map<String, Grant> parsed = new TreeMap<>();
+        for (Enumeration<String> keys = properties.keys(); keys.hasMoreElements();) {
+            String key = keys.nextElement();
+            if (key.endsWith(READS)) {
+                String plugin = key.substring(0, key.length() - READS.length());
+                parsed.put(plugin, new Grant(split(properties.get(key)), split(properties.get(plugin + WRITES))));
+            }
+        }
+        return parsed;
+    }
+
+    private void store(Map<String, Grant> next) throws IOException {
+        Configuration configuration = configurationAdmin.getConfiguration(PID, "?");
+        configuration.update(format(next));
+    }
+
+    static Dictionary<String, Object> format(Map<String, Grant> grants) {
+        Hashtable<String, Object> properties = new Hashtable<>();
+        grants.forEach((plugin, grant) -> {
+            properties.put(plugin + READS, String.join(",", new java.util.TreeSet<>(grant.reads())));
+            properties.put(plugin + WRITES, String.join(",", new java.util.TreeSet<>(grant.writes())));
+        });
+        return properties;
+    }
+
+    private static Set<String> split(Object value) {
+        if (value == null) {
+            return Set.of();
+        }
+        return Arrays.stream(value.toString().split(",")).map(String::strip).filter(s -> !s.isEmpty())
+                .collect(Collectors.toCollection(LinkedHashSet::new));
+    }
+
+    private static Set<String> checked(Set<String> addresses) {
+        return addresses == null ? Set.of() : addresses.stream().map(SecuritySettings::checkedAddress).collect(Collectors.toSet());
+    }
+}
