@@ -40,6 +40,20 @@ final class DemoPlugin {
     private final String version;
     private final List<String> dependencies = new ArrayList<>();
     private final Map<String, String> sources = new LinkedHashMap<>();
+    /** src/main/plugin/switchboard-plugin.json, or none when null. */
+    private String descriptor = """
+            {
+              "name": "演示 plugin",
+              "vendor": "Example Ltd",
+              "licence": "Apache-2.0",
+              "price": "free",
+              "description": "A demo plugin of switchboard-plugin-parent's tests",
+              "reads": ["sb.outbound.demo"],
+              "writes": ["sb.inbound"],
+              "hosts": ["api.example.com:443"],
+              "configurations": ["com.example.demo"]
+            }
+            """;
 
     DemoPlugin(Path dir, String groupId, String artifactId, String version) {
         this.dir = dir;
@@ -134,6 +148,17 @@ final class DemoPlugin {
                 "@org.osgi.annotation.bundle.Export\n@org.osgi.annotation.versioning.Version(\"" + packageVersion + "\")\npackage " + pkg + ";\n");
     }
 
+    /** The plugin's descriptor as its developer writes it; null: the plugin has none. */
+    DemoPlugin descriptor(String json) {
+        this.descriptor = json;
+        return this;
+    }
+
+    /** The KAR the build writes. */
+    Path kar() {
+        return dir.resolve("target/" + artifactId + "-" + version + ".kar");
+    }
+
     /** bnd's baseline report of the last build (written whether it passed or not). */
     String baselineReport() {
         try {
@@ -147,7 +172,7 @@ final class DemoPlugin {
         return dir.resolve("target/" + artifactId + "-" + version + ".jar");
     }
 
-    /** Runs {@code mvn -o <goals>} on the project and returns its exit code and output. */
+    /** Runs {@code mvn -o <goals>} on the project (goals may be -D options too) and returns its exit code and output. */
     Result build(String... goals) {
         try {
             write();
@@ -187,6 +212,24 @@ final class DemoPlugin {
                 </project>
                 """.formatted(SWITCHBOARD_VERSION, groupId, artifactId, version, String.join("\n", dependencies));
         Files.writeString(dir.resolve("pom.xml"), pom, StandardCharsets.UTF_8);
+        // the feature the KAR installs: the plugin's bundle (the kar goal picks up src/main/feature/feature.xml)
+        Path features = dir.resolve("src/main/feature/feature.xml");
+        Files.createDirectories(features.getParent());
+        Files.writeString(features, """
+                <?xml version="1.0" encoding="UTF-8"?>
+                <features name="%2$s-%3$s" xmlns="http://karaf.apache.org/xmlns/features/v1.6.0">
+                  <feature name="%2$s" version="%3$s">
+                    <bundle>mvn:%1$s/%2$s/%3$s</bundle>
+                  </feature>
+                </features>
+                """.formatted(groupId, artifactId, version), StandardCharsets.UTF_8);
+        Path plugin = dir.resolve("src/main/plugin/switchboard-plugin.json");
+        if (descriptor == null) {
+            Files.deleteIfExists(plugin);
+        } else {
+            Files.createDirectories(plugin.getParent());
+            Files.writeString(plugin, descriptor, StandardCharsets.UTF_8);
+        }
         for (Map.Entry<String, String> source : sources.entrySet()) {
             Path file = dir.resolve("src/main/java").resolve(source.getKey());
             Files.createDirectories(file.getParent());
