@@ -255,6 +255,43 @@ public final class TestServer implements AutoCloseable {
     }
 
     /**
+     * Makes the server trust the certificate a plugin's KAR was signed with, as an operator does by
+     * putting it into {@code etc/plugin-trust/}: a developer's own server trusts the developer's key.
+     * Nothing for an unsigned KAR or a missing file; a KAR changed after signing is an error.
+     */
+    public TestServer trustSignerOf(Path kar) {
+        if (!Files.isRegularFile(kar)) {
+            return this;
+        }
+        try (java.util.jar.JarFile jar = new java.util.jar.JarFile(kar.toFile(), true)) {
+            for (java.util.jar.JarEntry entry : java.util.Collections.list(jar.entries())) {
+                if (entry.isDirectory() || entry.getName().startsWith("META-INF/")) {
+                    continue;
+                }
+                try (var in = jar.getInputStream(entry)) {
+                    in.readAllBytes();
+                }
+                java.security.CodeSigner[] signers = entry.getCodeSigners();
+                if (signers != null && signers.length > 0) {
+                    var certificate = (java.security.cert.X509Certificate) signers[0].getSignerCertPath().getCertificates().get(0);
+                    Path dir = Files.createDirectories(home.resolve("etc/plugin-trust"));
+                    String pem = "-----BEGIN CERTIFICATE-----\n"
+                            + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(certificate.getEncoded())
+                            + "\n-----END CERTIFICATE-----\n";
+                    Files.writeString(dir.resolve("signer-" + Integer.toHexString(certificate.hashCode()) + ".pem"), pem,
+                            StandardCharsets.US_ASCII);
+                    return this;
+                }
+            }
+            return this;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (java.security.cert.CertificateEncodingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
      * Sets {@code key = value} in {@code etc/<pid>.cfg}, replacing the key's line or appending one;
      * before start, or after (Config Admin picks changes up).
      */

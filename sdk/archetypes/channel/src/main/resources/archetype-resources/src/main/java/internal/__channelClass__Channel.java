@@ -29,8 +29,11 @@ public class ${channelClass}Channel {
 
     @ObjectClassDefinition(name = "${channelClass} channel")
     public @interface Config {
-        @AttributeDefinition(description = "Camel endpoint URI agents' replies are sent to")
-        String outboundUri() default "log:${channel}-outbound";
+        @AttributeDefinition(description = "The outside world's HTTP endpoint agents' replies are POSTed to (JSON); empty: they are logged")
+        String outboundUrl() default "";
+
+        @AttributeDefinition(description = "Replies delivered at once")
+        int outboundConsumers() default 4;
 
         @AttributeDefinition(description = "Longest message text, in characters (longer: 413)")
         int maxTextLength() default 4_000;
@@ -42,7 +45,7 @@ public class ${channelClass}Channel {
     @Activate
     public ${channelClass}Channel(BundleContext context, Config config, @Reference Bus bus) throws Exception {
         CanonicalJson json = new CanonicalJson();
-        routes = BundleRoutes.start(context, CONTEXT, bus, new ${channelClass}Routes(config.outboundUri(), json));
+        routes = BundleRoutes.start(context, CONTEXT, bus, new ${channelClass}Routes(config.outboundUrl(), config.outboundConsumers(), json));
         ProducerTemplate producer = routes.context().createProducerTemplate();
         // the 202 goes out only once the bus has the message: a retry then carries the same duplicate id
         ${channelClass}Api.Inbound inbound = message -> producer.sendBodyAndHeaders(${channelClass}Routes.INBOUND,

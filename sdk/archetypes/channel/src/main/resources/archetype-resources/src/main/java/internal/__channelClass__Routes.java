@@ -8,8 +8,9 @@ import org.apache.camel.builder.RouteBuilder;
 
 /**
  * In: normalized messages to {@code sb.inbound}. Out: agents' replies from
- * {@code sb.outbound.${channel}} to the outside world's endpoint; what cannot be sent goes to the
- * dead-letter queue with its reason.
+ * {@code sb.outbound.${channel}} to the outside world's HTTP API (or the log while none is
+ * configured); what cannot be sent goes to the dead-letter queue with its reason. The outbound
+ * consumer is transacted: a reply leaves the queue only once the outside world has taken it.
  */
 final class ${channelClass}Routes extends RouteBuilder {
 
@@ -17,11 +18,18 @@ final class ${channelClass}Routes extends RouteBuilder {
     static final String OUTBOUND = BusAddress.outbound(${channelClass}Channel.CHANNEL);
     static final String SEND = "${channel}-send";
 
-    private final String outboundUri;
+    private final String outboundUrl;
+    private final int consumers;
     private final CanonicalJson json;
 
-    ${channelClass}Routes(String outboundUri, CanonicalJson json) {
-        this.outboundUri = outboundUri;
+    /**
+     * @param outboundUrl the outside world's endpoint replies are POSTed to; blank: they are logged
+     * @param consumers   replies delivered at once (a conversation's replies stay in order: the bus
+     *                    gives one conversation's messages to one consumer at a time)
+     */
+    ${channelClass}Routes(String outboundUrl, int consumers, CanonicalJson json) {
+        this.outboundUrl = outboundUrl;
+        this.consumers = Math.max(1, consumers);
         this.json = json;
     }
 
@@ -31,7 +39,7 @@ final class ${channelClass}Routes extends RouteBuilder {
                 .errorHandler(noErrorHandler())
                 .to("bus:queue:" + BusAddress.INBOUND);
 
-        from("bus:queue:" + OUTBOUND + "?transacted=true&asyncStartListener=true")
+        var outbound = from("bus:queue:" + OUTBOUND + "?transacted=true&asyncStartListener=true&concurrentConsumers=" + consumers)
                 .routeId("${channel}-outbound")
                 .errorHandler(DeadLetters.forAddress(OUTBOUND))
                 .process(exchange -> {
@@ -43,7 +51,11 @@ final class ${channelClass}Routes extends RouteBuilder {
                     exchange.getMessage().setHeader("messageId", message.id());
                     exchange.getMessage().setHeader("to", message.address().address());
                     exchange.getMessage().setBody(message.text());
-                })
-                .to(outboundUri).id(SEND);
+                });
+        if (outboundUrl == null || outboundUrl.isBlank()) {
+            outbound.to("log:${channel}-outbound?showHeaders=true").id(SEND);
+        } else {
+            outbound.process(new ${channelClass}Delivery(java.net.URI.create(outboundUrl), json)).id(SEND);
+        }
     }
 }

@@ -11,9 +11,9 @@ import io.switchboard.api.ContentPart;
 import io.switchboard.api.Direction;
 import io.switchboard.api.Message;
 import io.switchboard.bus.BundleRoutes;
-import io.switchboard.bus.internal.ArtemisBus;
 import io.switchboard.testkit.TestBroker;
-import jakarta.jms.TextMessage;
+import io.switchboard.testkit.TestBus;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -34,17 +34,17 @@ class ${channelClass}RoutesTest {
     final CanonicalJson json = new CanonicalJson();
     final BlockingQueue<Exchange> sent = new LinkedBlockingQueue<>();
     TestBroker broker;
-    ArtemisBus bus;
+    TestBus bus;
     CamelContext camel;
     ${channelClass}Api api;
 
     @BeforeEach
     void start() throws Exception {
         broker = TestBroker.start();
-        bus = ArtemisBus.connect(broker.amqpUrl(), "test", "test");
+        bus = TestBus.on(broker);
         camel = new DefaultCamelContext();
         camel.addComponent("bus", BundleRoutes.busComponent(bus));
-        camel.addRoutes(new ${channelClass}Routes("log:unused", json));
+        camel.addRoutes(new ${channelClass}Routes("", 1, json));
         AdviceWith.adviceWith(camel, "${channel}-outbound",
                 route -> route.weaveById(${channelClass}Routes.SEND).replace().process(sent::add));
         camel.start();
@@ -56,7 +56,7 @@ class ${channelClass}RoutesTest {
     @AfterEach
     void stop() {
         camel.stop();
-        bus.deactivate();
+        bus.close();
         broker.close();
     }
 
@@ -65,12 +65,11 @@ class ${channelClass}RoutesTest {
         api.accept(new ${channelClass}Api.Incoming("user-1", "你好，我的订单在哪里？", "ext-1"));
         api.accept(new ${channelClass}Api.Incoming("user-1", "你好，我的订单在哪里？", "ext-1"));
 
-        TextMessage first = TestBroker.receive(bus.connectionFactory(), BusAddress.INBOUND, 5_000);
-        Message message = json.fromJson(first.getText(), Message.class);
+        Message message = json.fromJson(bus.expect(BusAddress.INBOUND, Duration.ofSeconds(5)).body(), Message.class);
         assertEquals("你好，我的订单在哪里？", message.text());
         assertEquals(new ChannelAddress("${channel}", "user-1"), message.address());
         assertEquals("${channel}:ext-1", message.deduplicationId());
-        assertNull(TestBroker.receive(bus.connectionFactory(), BusAddress.INBOUND, 1_000), "the resend must be dropped");
+        assertNull(bus.receive(BusAddress.INBOUND, Duration.ofSeconds(1)), "the resend must be dropped");
     }
 
     @Test
