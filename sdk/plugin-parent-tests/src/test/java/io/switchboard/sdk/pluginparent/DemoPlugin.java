@@ -1,18 +1,16 @@
 package io.switchboard.sdk.pluginparent;
 
+import io.switchboard.testkit.LocalRepository;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.LinkOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * A third party's plugin project on disk, built by a real Maven in its own process: the way a plugin
@@ -73,61 +71,9 @@ final class DemoPlugin {
         if (repositoryReady) {
             return PLUGIN_REPOSITORY;
         }
-        try {
-            delete(PLUGIN_REPOSITORY);
-            link(USER_REPOSITORY, PLUGIN_REPOSITORY, "");
-            copy(PLATFORM_REPOSITORY.resolve("io/switchboard"), PLUGIN_REPOSITORY.resolve("io/switchboard"));
-            repositoryReady = true;
-            return PLUGIN_REPOSITORY;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    /** Links every entry of {@code from} into {@code to}, except the {@link #OWN} paths (and their parents, made real). */
-    private static void link(Path from, Path to, String relative) throws IOException {
-        Files.createDirectories(to);
-        if (!Files.isDirectory(from)) {
-            return;
-        }
-        try (Stream<Path> entries = Files.list(from)) {
-            for (Path entry : entries.toList()) {
-                String path = relative + entry.getFileName();
-                if (OWN.contains(path)) {
-                    continue;
-                }
-                if (OWN.stream().anyMatch(own -> own.startsWith(path + "/"))) {
-                    link(entry, to.resolve(entry.getFileName()), path + "/");
-                } else {
-                    Files.createSymbolicLink(to.resolve(entry.getFileName()), entry);
-                }
-            }
-        }
-    }
-
-    private static void copy(Path from, Path to) throws IOException {
-        try (Stream<Path> files = Files.walk(from)) {
-            for (Path file : files.toList()) {
-                Path target = to.resolve(from.relativize(file).toString());
-                if (Files.isDirectory(file)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(file, target);
-                }
-            }
-        }
-    }
-
-    /** Deletes a tree without following its links (they point into the user's repository). */
-    private static void delete(Path dir) throws IOException {
-        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
+        LocalRepository.prepare(PLUGIN_REPOSITORY, USER_REPOSITORY, PLATFORM_REPOSITORY, OWN);
+        repositoryReady = true;
+        return PLUGIN_REPOSITORY;
     }
 
     DemoPlugin dependency(String g, String a, String v, String scope) {

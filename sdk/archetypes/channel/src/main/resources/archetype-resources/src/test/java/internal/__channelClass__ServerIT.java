@@ -56,7 +56,9 @@ class ${channelClass}ServerIT {
                 .configure("io.switchboard.plugins", "allowUnsigned", "true")
                 .trustSignerOf(Path.of(System.getProperty("plugin.kar")))
                 // agents answer here, not the bot
-                .configure("io.switchboard.conversation", "botEnabled", "false");
+                .configure("io.switchboard.conversation", "botEnabled", "false")
+                // the plugin's configuration, there before it is installed (its feature never overwrites it)
+                .configure("${package}", "outboundUrl", "http://127.0.0.1:" + outside.getAddress().getPort() + "/send");
         server.start(Duration.ofSeconds(180));
 
         String id = System.getProperty("plugin.id");
@@ -66,9 +68,6 @@ class ${channelClass}ServerIT {
         HttpResponse<String> installed = call("POST", "/switchboard/api/plugins", "application/json",
                 HttpRequest.BodyPublishers.ofString("{\"id\":\"" + id + "\"}"));
         assertEquals(201, installed.statusCode(), installed.body());
-        HttpResponse<String> configured = call("PUT", "/switchboard/api/plugins/" + id + "/configuration/${package}", "application/json",
-                HttpRequest.BodyPublishers.ofString("{\"outboundUrl\":\"http://127.0.0.1:" + outside.getAddress().getPort() + "/send\"}"));
-        assertEquals(200, configured.statusCode(), configured.body());
         awaitRoutes(${channelClass}Channel.CONTEXT + "/${channel}-inbound", ${channelClass}Channel.CONTEXT + "/${channel}-outbound");
     }
 
