@@ -148,6 +148,12 @@ class PluginMarketplaceIT {
         api.expect(201, "POST", "/switchboard/api/plugins", "{\"id\":\"" + artifactId + "\",\"version\":\"1.0.0\"}", api.admin());
         api.expect(200, "PUT", "/switchboard/api/plugins/" + artifactId + "/configuration/" + pkg,
                 "{\"outboundUrl\":\"http://127.0.0.1:" + outside.getAddress().getPort() + "/send\"}", api.admin());
+        // the console sees the same: Hawtio's JMX tab, through its Jolokia
+        Api.Reply console = api.call("GET", "/hawtio/jolokia/read/io.switchboard:type=Plugins/Installed", null, api.admin());
+        assertEquals(200, console.status(), console.body());
+        assertTrue(console.body().contains(artifactId) && console.body().contains("1.0.0"), console.body());
+        String shellList = server.shell("switchboard:plugin-list");
+        assertTrue(shellList.contains(artifactId) && shellList.contains("Active"), shellList);
         String grants = server.shell("switchboard:bus-grants");
         assertTrue(grants.contains(artifactId) && grants.contains("sb.outbound." + name) && grants.contains("sb.inbound"), grants);
 

@@ -258,6 +258,9 @@ public class PluginService implements Plugins {
         deployment.stage(next);
         long suspended = System.nanoTime();
         long drained;
+        long stopped;
+        long installed;
+        long running;
         try {
             drain.suspend(deployment.bundles(old));
             drained = System.nanoTime();
@@ -265,6 +268,7 @@ public class PluginService implements Plugins {
             if (deployment.installed(old)) {
                 deployment.uninstall(old);
             }
+            stopped = System.nanoTime();
         } catch (Exception e) {
             deployment.unstage(d);
             throw new IllegalStateException("could not stop " + old.id() + " " + old.version() + ": " + e.getMessage(), e);
@@ -275,19 +279,24 @@ public class PluginService implements Plugins {
             }
             grants.grant(d.id(), Set.copyOf(d.reads()), Set.copyOf(d.writes()));
             deployment.install(d);
+            installed = System.nanoTime();
             awaitStarted(d);
+            running = System.nanoTime();
         } catch (Exception e) {
             LOG.error("{} {} did not start; going back to {}", d.id(), d.version(), old.version(), e);
             putBack(old, d);
             throw new IllegalStateException(d.id() + " " + d.version() + " did not start (" + e.getMessage() + "); "
                     + old.version() + " is running again", e);
         }
-        long pause = (System.nanoTime() - suspended) / 1_000_000;
+        long pause = (running - suspended) / 1_000_000;
         deployment.unstage(old);
         installations.put(new Installations.Row(d.id(), d.version(), d.feature(), next.signer(), Instant.now(), old.version(),
                 snapshot, json.toJson(d)), action, old.version(), "paused " + pause + " ms");
-        LOG.info("{} {} → {} ({}): drained in {} ms, paused {} ms", d.id(), old.version(), d.version(), action,
-                (drained - suspended) / 1_000_000, pause);
+        // where the pause went, for an operator wondering why it was long
+        LOG.info("{} {} → {} ({}): paused {} ms: drained in {} ms, old version stopped in {} ms, new one installed in {} ms, "
+                        + "its routes running {} ms later", d.id(), old.version(), d.version(), action, pause,
+                (drained - suspended) / 1_000_000, (stopped - drained) / 1_000_000, (installed - stopped) / 1_000_000,
+                (running - installed) / 1_000_000);
         return new UpgradeReport(d.id(), old.version(), d.version(), (drained - suspended) / 1_000_000, pause,
                 installation(installations.find(d.id()).orElseThrow()));
     }
