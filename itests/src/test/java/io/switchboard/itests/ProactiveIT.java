@@ -50,8 +50,10 @@ class ProactiveIT {
                 .configure("io.switchboard.channel.voice", "secret", PBX_SECRET)
                 .configure("io.switchboard.conversation", "botEnabled", "false")
                 .addAgent(AGENT, AGENT_PASSWORD)
+                // the voice channel too: Li's call is posted right after the push, and a loaded machine
+                // may still be starting it when the server first answers healthy
                 .requireRoutes("switchboard-conversation/conversation-inbound",
-                        "switchboard-proactive/proactive-business-events");
+                        "switchboard-proactive/proactive-business-events", "switchboard-voice/voice-inbound");
         server.start();
         api = new Api(server);
         smsc.awaitBound(WAIT);
