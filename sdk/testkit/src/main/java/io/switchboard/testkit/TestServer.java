@@ -28,7 +28,9 @@ public final class TestServer implements AutoCloseable {
 
     private final Path home;
     private final String adminPassword;
-    private final int httpPort = TestBroker.freePort();
+    private int httpPort = TestBroker.freePort();
+    /** Whether a test has been told the HTTP port (url(), httpPort()): from then on it cannot move. */
+    private volatile boolean httpPortHandedOut;
     private int busPort = TestBroker.freePort();
     private final int sshPort = TestBroker.freePort();
     private Process launcher;
@@ -103,25 +105,32 @@ public final class TestServer implements AutoCloseable {
 
     public TestServer start(Duration timeout) {
         // A free port is only free when it is picked: another process on the machine may bind it
-        // before the broker does. The bus port is the server's own business, so it is moved and the
-        // server started again; the HTTP port is not, since tests hand it out before the start.
+        // before the server does. The bus port is the server's own business, so it is moved and the
+        // server started again; so is the HTTP port, unless the test was told it before the start.
         for (int attempt = 1; ; attempt++) {
             launch();
             try {
                 awaitHealthy(timeout);
                 return this;
-            } catch (BusPortTaken e) {
+            } catch (PortTaken e) {
                 kill();
-                if (attempt == 3) {
+                if (attempt == 3 || (e.http && httpPortHandedOut)) {
                     throw new IllegalStateException(e.getMessage());
                 }
-                int taken = busPort;
-                busPort = TestBroker.freePort();
                 try {
                     // the next start's log must not show this start's failure
-                    Files.move(home.resolve("data/log/karaf.log"), home.resolve("data/log/karaf.log.bus-port-" + taken));
-                    replace("etc/artemis.xml", ":" + taken + "\\?", ":" + busPort + "?");
-                    replace("etc/io.switchboard.bus.cfg", ":" + taken + "\\b", ":" + busPort);
+                    Files.move(home.resolve("data/log/karaf.log"), home.resolve("data/log/karaf.log.port-taken-" + attempt));
+                    if (e.http) {
+                        int taken = httpPort;
+                        httpPort = TestBroker.freePort();
+                        replace("etc/org.ops4j.pax.web.cfg", "org.osgi.service.http.port\\s*=\\s*" + taken + "\\b",
+                                "org.osgi.service.http.port = " + httpPort);
+                    } else {
+                        int taken = busPort;
+                        busPort = TestBroker.freePort();
+                        replace("etc/artemis.xml", ":" + taken + "\\?", ":" + busPort + "?");
+                        replace("etc/io.switchboard.bus.cfg", ":" + taken + "\\b", ":" + busPort);
+                    }
                 } catch (IOException io) {
                     throw new UncheckedIOException(io);
                 }
@@ -142,21 +151,30 @@ public final class TestServer implements AutoCloseable {
         }
     }
 
-    /** The broker could not bind its acceptor: the port was taken after it was picked. */
-    private static final class BusPortTaken extends RuntimeException {
+    /** The broker's acceptor or the HTTP server could not bind: the port was taken after it was picked. */
+    private static final class PortTaken extends RuntimeException {
         private static final long serialVersionUID = 1L;
+        final boolean http;
 
-        BusPortTaken(String message) {
+        PortTaken(boolean http, String message) {
             super(message);
+            this.http = http;
         }
     }
 
-    private boolean busPortTaken() {
+    private void checkPorts() {
         Path log = home.resolve("data/log/karaf.log");
+        String text;
         try {
-            return Files.exists(log) && Files.readString(log, StandardCharsets.UTF_8).contains("Failed to bind acceptor");
+            text = Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
         } catch (IOException e) {
-            return false;
+            return;
+        }
+        if (text.contains("Failed to bind acceptor")) {
+            throw new PortTaken(false, "the bus port " + busPort + " was taken by another process before the broker bound it");
+        }
+        if (text.contains("Failed to bind to /0.0.0.0:" + httpPort)) {
+            throw new PortTaken(true, "the HTTP port " + httpPort + " was taken by another process before the server bound it");
         }
     }
 
@@ -168,11 +186,9 @@ public final class TestServer implements AutoCloseable {
             if (!launcher.isAlive()) {
                 throw new IllegalStateException("server exited with " + launcher.exitValue() + "; see " + home.resolve("console.out"));
             }
-            if (busPortTaken()) {
-                throw new BusPortTaken("the bus port " + busPort + " was taken by another process before the broker bound it");
-            }
+            checkPorts();
             try {
-                HttpResponse<String> r = http.send(HttpRequest.newBuilder(url("/switchboard/api/health"))
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/switchboard/api/health"))
                         .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
                 last = r.statusCode() + " " + r.body();
                 if (r.statusCode() == 200 && requiredRoutes.stream().allMatch(route -> r.body().contains("\"" + route + "\":\"Started\""))) {
@@ -227,6 +243,7 @@ public final class TestServer implements AutoCloseable {
     }
 
     public URI url(String path) {
+        httpPortHandedOut = true;
         return URI.create("http://127.0.0.1:" + httpPort + path);
     }
 
@@ -335,6 +352,7 @@ public final class TestServer implements AutoCloseable {
     }
 
     public int httpPort() {
+        httpPortHandedOut = true;
         return httpPort;
     }
 
