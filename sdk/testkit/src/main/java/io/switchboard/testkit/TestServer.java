@@ -272,6 +272,36 @@ public final class TestServer implements AutoCloseable {
     }
 
     /**
+     * Installs a plugin as an operator does: its KAR published to this server's catalog, then installed
+     * from there, which starts it as its own bus user granted what its descriptor reads and writes.
+     * Returns once its bundles and routes run.
+     */
+    public TestServer installPlugin(Path kar, String id) {
+        HttpClient http = HttpClient.newHttpClient();
+        try {
+            HttpResponse<String> published = http.send(HttpRequest.newBuilder(url("/switchboard/api/catalog/plugins"))
+                    .header("Authorization", basicAuth()).header("Content-Type", "application/vnd.switchboard.kar")
+                    .POST(HttpRequest.BodyPublishers.ofFile(kar)).build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            if (published.statusCode() != 201) {
+                throw new AssertionError("not published: " + published.statusCode() + " " + published.body() + "\n" + log());
+            }
+            HttpResponse<String> installed = http.send(HttpRequest.newBuilder(url("/switchboard/api/plugins"))
+                    .header("Authorization", basicAuth()).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"id\":\"" + id + "\"}", StandardCharsets.UTF_8)).build(),
+                    HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            if (installed.statusCode() != 201) {
+                throw new AssertionError("not installed: " + installed.statusCode() + " " + installed.body() + "\n" + log());
+            }
+            return this;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
      * Makes the server trust the certificate a plugin's KAR was signed with, as an operator does by
      * putting it into {@code etc/plugin-trust/}: a developer's own server trusts the developer's key.
      * Nothing for an unsigned KAR or a missing file; a KAR changed after signing is an error.

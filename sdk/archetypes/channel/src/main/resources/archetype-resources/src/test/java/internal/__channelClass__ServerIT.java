@@ -10,7 +10,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
@@ -61,13 +60,8 @@ class ${channelClass}ServerIT {
                 .configure("${package}", "outboundUrl", "http://127.0.0.1:" + outside.getAddress().getPort() + "/send");
         server.start(Duration.ofSeconds(180));
 
-        String id = System.getProperty("plugin.id");
-        HttpResponse<String> published = call("POST", "/switchboard/api/catalog/plugins", "application/vnd.switchboard.kar",
-                HttpRequest.BodyPublishers.ofByteArray(Files.readAllBytes(Path.of(System.getProperty("plugin.kar")))));
-        assertEquals(201, published.statusCode(), published.body());
-        HttpResponse<String> installed = call("POST", "/switchboard/api/plugins", "application/json",
-                HttpRequest.BodyPublishers.ofString("{\"id\":\"" + id + "\"}"));
-        assertEquals(201, installed.statusCode(), installed.body());
+        // as an operator installs it: published to the catalog, then installed from there
+        server.installPlugin(Path.of(System.getProperty("plugin.kar")), System.getProperty("plugin.id"));
         awaitRoutes(${channelClass}Channel.CONTEXT + "/${channel}-inbound", ${channelClass}Channel.CONTEXT + "/${channel}-outbound");
     }
 

@@ -34,31 +34,8 @@ class ${strategyClass}ServerIT {
         // a build signed with the developer's key: their own server trusts it
         server.trustSignerOf(Path.of(System.getProperty("plugin.kar")));
         server.start(Duration.ofSeconds(180));
-        install();
-    }
-
-    /**
-     * Installs the plugin as an operator does: its KAR published to the server's catalog, then
-     * installed, which starts it with its own bus user granted what its descriptor reads and writes.
-     * The KAR of a build without a keystore is unsigned: this server is told to allow that.
-     */
-    static void install() throws Exception {
-        HttpClient http = HttpClient.newHttpClient();
-        HttpResponse<String> published = http.send(HttpRequest.newBuilder(server.url("/switchboard/api/catalog/plugins"))
-                .header("Authorization", server.basicAuth()).header("Content-Type", "application/vnd.switchboard.kar")
-                .POST(HttpRequest.BodyPublishers.ofFile(Path.of(System.getProperty("plugin.kar")))).build(),
-                HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-        if (published.statusCode() != 201) {
-            throw new AssertionError("not published: " + published.statusCode() + " " + published.body() + "\n" + server.log());
-        }
-        String wanted = "{\"id\":\"" + System.getProperty("plugin.id") + "\"}";
-        HttpResponse<String> installed = http.send(HttpRequest.newBuilder(server.url("/switchboard/api/plugins"))
-                .header("Authorization", server.basicAuth()).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(wanted, StandardCharsets.UTF_8)).build(),
-                HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-        if (installed.statusCode() != 201) {
-            throw new AssertionError("not installed: " + installed.statusCode() + " " + installed.body() + "\n" + server.log());
-        }
+        // as an operator installs it: published to the catalog, then installed from there
+        server.installPlugin(Path.of(System.getProperty("plugin.kar")), System.getProperty("plugin.id"));
     }
 
     @AfterAll
