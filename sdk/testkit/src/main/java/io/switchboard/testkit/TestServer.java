@@ -272,6 +272,31 @@ public final class TestServer implements AutoCloseable {
     }
 
     /**
+     * Waits up to a minute until {@code /switchboard/api/health} reports each route
+     * ({@code <context>/<route id>}) started: after an install, a plugin's routes come up on their own time.
+     */
+    public TestServer awaitRoutes(String... routes) {
+        HttpClient http = HttpClient.newHttpClient();
+        String last = "";
+        try {
+            for (long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos(); System.nanoTime() < deadline; Thread.sleep(500)) {
+                last = http.send(HttpRequest.newBuilder(url("/switchboard/api/health")).build(),
+                        HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8)).body();
+                String health = last;
+                if (java.util.Arrays.stream(routes).allMatch(route -> health.contains("\"" + route + "\":\"Started\""))) {
+                    return this;
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        throw new AssertionError("routes " + String.join(", ", routes) + " not started: " + last + "\n" + log());
+    }
+
+    /**
      * Installs a plugin as an operator does: its KAR published to this server's catalog, then installed
      * from there, which starts it as its own bus user granted what its descriptor reads and writes.
      * Returns once its bundles and routes run.

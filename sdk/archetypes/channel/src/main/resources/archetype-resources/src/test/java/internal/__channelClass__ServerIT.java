@@ -62,26 +62,13 @@ class ${channelClass}ServerIT {
 
         // as an operator installs it: published to the catalog, then installed from there
         server.installPlugin(Path.of(System.getProperty("plugin.kar")), System.getProperty("plugin.id"));
-        awaitRoutes(${channelClass}Channel.CONTEXT + "/${channel}-inbound", ${channelClass}Channel.CONTEXT + "/${channel}-outbound");
+        server.awaitRoutes(${channelClass}Channel.CONTEXT + "/${channel}-inbound", ${channelClass}Channel.CONTEXT + "/${channel}-outbound");
     }
 
     static HttpResponse<String> call(String method, String path, String type, HttpRequest.BodyPublisher body) throws Exception {
         return http.send(HttpRequest.newBuilder(server.url(path)).header("Content-Type", type)
                 .header("Authorization", server.basicAuth()).method(method, body).build(),
                 HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-    }
-
-    static void awaitRoutes(String... routes) throws Exception {
-        String last = "";
-        for (long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos(); System.nanoTime() < deadline; Thread.sleep(500)) {
-            last = http.send(HttpRequest.newBuilder(server.url("/switchboard/api/health")).build(),
-                    HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8)).body();
-            String health = last;
-            if (java.util.Arrays.stream(routes).allMatch(route -> health.contains("\"" + route + "\":\"Started\""))) {
-                return;
-            }
-        }
-        throw new AssertionError("routes " + String.join(", ", routes) + " not started: " + last + "\n" + server.log());
     }
 
     @AfterAll

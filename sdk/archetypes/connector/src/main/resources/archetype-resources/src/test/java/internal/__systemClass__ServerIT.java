@@ -62,21 +62,7 @@ class ${systemClass}ServerIT {
         server.start(Duration.ofSeconds(180));
         // as an operator installs it: published to the catalog, then installed from there
         server.installPlugin(Path.of(System.getProperty("plugin.kar")), System.getProperty("plugin.id"));
-        awaitRoutes(${systemClass}Connector.CONTEXT + "/${system}-requests");
-    }
-
-    static void awaitRoutes(String... routes) throws Exception {
-        HttpClient http = HttpClient.newHttpClient();
-        String last = "";
-        for (long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos(); System.nanoTime() < deadline; Thread.sleep(500)) {
-            last = http.send(HttpRequest.newBuilder(server.url("/switchboard/api/health")).build(),
-                    HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8)).body();
-            String health = last;
-            if (java.util.Arrays.stream(routes).allMatch(route -> health.contains("\"" + route + "\":\"Started\""))) {
-                return;
-            }
-        }
-        throw new AssertionError("routes " + String.join(", ", routes) + " not started: " + last + "\n" + server.log());
+        server.awaitRoutes(${systemClass}Connector.CONTEXT + "/${system}-requests");
     }
 
     @AfterAll

@@ -49,21 +49,7 @@ class ${routesClass}ServerIT {
         server.start(Duration.ofSeconds(180));
         // as an operator installs it: published to the catalog, then installed from there
         server.installPlugin(Path.of(System.getProperty("plugin.kar")), System.getProperty("plugin.id"));
-        awaitRoutes(${routesClass}Bundle.CONTEXT + "/" + ${routesClass}Routes.INTAKE, ${routesClass}Bundle.CONTEXT + "/" + ${routesClass}Routes.DELIVERY);
-    }
-
-    static void awaitRoutes(String... routes) throws Exception {
-        HttpClient http = HttpClient.newHttpClient();
-        String last = "";
-        for (long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos(); System.nanoTime() < deadline; Thread.sleep(500)) {
-            last = http.send(HttpRequest.newBuilder(server.url("/switchboard/api/health")).build(),
-                    HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8)).body();
-            String health = last;
-            if (java.util.Arrays.stream(routes).allMatch(route -> health.contains("\"" + route + "\":\"Started\""))) {
-                return;
-            }
-        }
-        throw new AssertionError("routes " + String.join(", ", routes) + " not started: " + last + "\n" + server.log());
+        server.awaitRoutes(${routesClass}Bundle.CONTEXT + "/" + ${routesClass}Routes.INTAKE, ${routesClass}Bundle.CONTEXT + "/" + ${routesClass}Routes.DELIVERY);
     }
 
     @AfterAll
