@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
+import java.time.Duration;
 import java.util.Map;
 import org.apache.qpid.jms.JmsConnectionFactory;
 import org.osgi.framework.Bundle;
@@ -52,6 +53,8 @@ public class ArtemisBus implements Bus {
     private static final Logger LOG = LoggerFactory.getLogger(ArtemisBus.class);
     /** A plugin's own pool: a plugin is one bundle, the platform's pool serves them all. */
     private static final int PLUGIN_CONNECTIONS = 2;
+    /** How long a plugin's refused login is tried again (RetriedLogins): well inside an HTTP client's patience. */
+    static final Duration PLUGIN_LOGIN_PATIENCE = Duration.ofSeconds(5);
 
     @ObjectClassDefinition(name = "Switchboard bus", description = "Connection to the Artemis broker")
     public @interface Config {
@@ -77,7 +80,7 @@ public class ArtemisBus implements Bus {
     /** A bus outside the container: tests and the benchmark use this. Close it with {@link #deactivate()}. */
     public static ArtemisBus connect(String url, String user, String password) {
         ArtemisBus bus = new ArtemisBus();
-        bus.open(url, user, password, 4);
+        bus.open(url, user, password, 4, Duration.ZERO);
         return bus;
     }
 
@@ -85,14 +88,14 @@ public class ArtemisBus implements Bus {
     static ArtemisBus platform(Config config) {
         ArtemisBus bus = new ArtemisBus();
         bus.config = config;
-        bus.open(config.url(), config.user(), config.password(), config.maxConnections());
+        bus.open(config.url(), config.user(), config.password(), config.maxConnections(), Duration.ZERO);
         return bus;
     }
 
     @Activate
     void activate(BundleContext context, Config config) {
         this.config = config;
-        open(config.url(), config.user(), config.password(), config.maxConnections());
+        open(config.url(), config.user(), config.password(), config.maxConnections(), Duration.ZERO);
         URI broker = URI.create(config.url());
         waiter = new Thread(() -> registerWhenReachable(context, broker), "switchboard-bus-wait");
         waiter.setDaemon(true);
@@ -152,10 +155,10 @@ public class ArtemisBus implements Bus {
         }
         ArtemisBus own = new ArtemisBus();
         own.open(config.url(), PluginCredentials.user(plugin), PluginCredentials.password(config.password(), plugin),
-                PLUGIN_CONNECTIONS);
-        // A route whose listener fails its first connection never retries (as for the platform's own Bus):
-        // a user granted a moment ago may not be visible to the broker's login yet, so the plugin gets
-        // its Bus once the broker has let it in.
+                PLUGIN_CONNECTIONS, PLUGIN_LOGIN_PATIENCE);
+        // A route whose listener fails its first connection never retries (as for the platform's own Bus),
+        // and a bundle started by hand may come before its grant: the plugin gets its Bus only once a real
+        // login as its user has succeeded, never on the strength of the grant alone.
         long pause = 100;
         for (long deadline = System.nanoTime() + 20_000_000_000L; !own.isReachable(); pause = Math.min(pause * 2, 1000)) {
             if (System.nanoTime() > deadline) {
@@ -185,14 +188,15 @@ public class ArtemisBus implements Bus {
         return user;
     }
 
-    private void open(String url, String user, String password, int maxConnections) {
+    /** @param loginPatience how long a refused login is tried again; zero: never (the platform's user is fixed) */
+    private void open(String url, String user, String password, int maxConnections, Duration loginPatience) {
         this.user = user;
         JmsConnectionFactory qpid = new JmsConnectionFactory(user, password, url);
         // Sends must be synchronous and persistent: a 202 to a customer means the broker has the message.
         qpid.setForceSyncSend(true);
         qpid.setClientIDPrefix("switchboard-");
         pool = new JmsPoolConnectionFactory();
-        pool.setConnectionFactory(qpid);
+        pool.setConnectionFactory(loginPatience.isZero() ? qpid : new RetriedLogins(qpid, loginPatience));
         pool.setMaxConnections(Math.max(1, maxConnections));
         pool.setConnectionCheckInterval(10_000);
         pool.setUseAnonymousProducers(true);

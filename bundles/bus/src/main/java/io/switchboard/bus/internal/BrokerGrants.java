@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
+import org.apache.karaf.jaas.config.JaasRealm;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.cm.Configuration;
@@ -27,13 +28,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The plugins' grants, made real in two places: a Karaf realm user {@code plugin.<id>} with the role of the
- * same name, and the broker's security settings for each granted address. The grants themselves are kept
- * in Config Admin ({@value #PID}, {@code <id>.reads} / {@code <id>.writes} as comma lists) and applied
- * again at every activation, so the realm and the broker follow them even if either lost a change.
+ * The plugins' grants, made real in two places: the broker's login ({@link BrokerRealm} lets
+ * {@code plugin.<id>} in, with the role of the same name, while its grant exists) and the broker's security
+ * settings for each granted address. The grants themselves are kept in Config Admin ({@value #PID},
+ * {@code <id>.reads} / {@code <id>.writes} as comma lists) and applied to the broker again at every
+ * activation, so it follows them even if it lost a change.
+ *
+ * <p>A grant's addresses reach the broker before its user may log in, and a revoke shuts the login before
+ * the addresses go: a plugin never holds a login the broker has no settings for.
  *
  * <p>Like the Bus, {@link BusGrants} is registered by hand only once the broker's management is there and
- * the grants were applied: a caller never grants into a broker that is still starting.
+ * the grants were applied: a caller never grants into a broker that is still starting. The realm is
+ * registered at once, so the platform's own user can log in as soon as the broker listens.
  */
 // service = {}: registered once the broker can be managed, never by DS at activation
 @Component(service = {}, immediate = true, configurationPid = "io.switchboard.bus", configurationPolicy = ConfigurationPolicy.REQUIRE)
@@ -48,17 +54,18 @@ public class BrokerGrants implements BusGrants {
     ConfigurationAdmin configurationAdmin;
 
     private final BrokerSecurity broker = new BrokerSecurity();
-    private RealmUsers users;
-    private String platformPassword;
-    private Map<String, Grant> grants = Map.of();
+    /** Read by the broker's logins on its own threads; replaced whole, never changed in place. */
+    private volatile Map<String, Grant> grants = Map.of();
     private volatile boolean closed;
     private Thread waiter;
     private ServiceRegistration<BusGrants> registration;
+    private ServiceRegistration<JaasRealm> realm;
 
     @Activate
-    void activate(BundleContext context, ArtemisBus.Config config) {
-        platformPassword = config.password();
-        users = new RealmUsers(context, "karaf");
+    void activate(BundleContext context, ArtemisBus.Config config) throws IOException {
+        // the grants before the realm: a plugin's connection after a restart must find its grant
+        grants = load();
+        realm = context.registerService(JaasRealm.class, new BrokerRealm(context, config.password(), () -> grants.keySet()), null);
         waiter = new Thread(() -> registerWhenManageable(context), "switchboard-bus-grants-wait");
         waiter.setDaemon(true);
         waiter.start();
@@ -68,17 +75,14 @@ public class BrokerGrants implements BusGrants {
         long pause = 200;
         long warnAt = System.nanoTime() + 60_000_000_000L;
         while (!closed) {
-            boolean brokerUp = broker.broker() != null;
-            boolean realmUp = users.ready();
-            if (brokerUp && realmUp) {
+            if (broker.broker() != null) {
                 synchronized (this) {
                     if (closed) {
                         return;
                     }
                     try {
-                        grants = load();
-                        applyAll();
-                    } catch (RuntimeException | IOException e) {
+                        SecuritySettings.of(grants).forEach(broker::put);
+                    } catch (RuntimeException e) {
                         // registered all the same: the operator sees the failure and can grant again
                         LOG.error("Could not apply the plugins' bus grants", e);
                     }
@@ -87,7 +91,7 @@ public class BrokerGrants implements BusGrants {
                 return;
             }
             if (warnAt != 0 && System.nanoTime() - warnAt > 0) {
-                LOG.warn("Plugin bus grants wait for {}", brokerUp ? "the Karaf realm's user file" : "the broker's management (JMX)");
+                LOG.warn("Plugin bus grants wait for the broker's management (JMX)");
                 warnAt = 0;
             }
             try {
@@ -107,6 +111,7 @@ public class BrokerGrants implements BusGrants {
                 registration.unregister();
                 registration = null;
             }
+            realm.unregister();
         }
         if (waiter != null) {
             waiter.interrupt();
@@ -119,8 +124,6 @@ public class BrokerGrants implements BusGrants {
         Grant grant = new Grant(checked(reads), checked(writes));
         Map<String, Grant> next = new TreeMap<>(grants);
         next.put(plugin, grant);
-        // the user first: its role is useless until the broker names it, and the broker next
-        users.put(PluginCredentials.user(plugin), PluginCredentials.password(platformPassword, plugin), BusGrants.userOf(plugin));
         change(next);
         LOG.info("Bus grant for plugin {}: reads {}, writes {}", plugin, grant.reads(), grant.writes());
     }
@@ -131,7 +134,6 @@ public class BrokerGrants implements BusGrants {
         Map<String, Grant> next = new TreeMap<>(grants);
         next.remove(plugin);
         change(next);
-        users.remove(PluginCredentials.user(plugin));
         LOG.info("Bus grant for plugin {} revoked", plugin);
     }
 
@@ -148,20 +150,14 @@ public class BrokerGrants implements BusGrants {
         } catch (IOException e) {
             throw new IllegalStateException("could not keep the bus grants in " + PID + ": " + e.getMessage(), e);
         }
-        grants = Map.copyOf(next);
+        // settings a plugin gains before its login opens; settings it loses after its login shut
         after.forEach((match, roles) -> {
             if (!roles.equals(before.get(match))) {
                 broker.put(match, roles);
             }
         });
+        grants = Map.copyOf(next);
         before.keySet().stream().filter(match -> !after.containsKey(match)).forEach(broker::remove);
-    }
-
-    /** Every user and every setting again: idempotent, and it repairs whatever the realm or broker lost. */
-    private void applyAll() {
-        grants.keySet().forEach(plugin -> users.put(PluginCredentials.user(plugin),
-                PluginCredentials.password(platformPassword, plugin), BusGrants.userOf(plugin)));
-        SecuritySettings.of(grants).forEach(broker::put);
     }
 
     private Map<String, Grant> load() throws IOException {

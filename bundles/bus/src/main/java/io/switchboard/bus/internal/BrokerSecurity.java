@@ -25,17 +25,21 @@ class BrokerSecurity {
 
     private final MBeanServer server = ManagementFactory.getPlatformMBeanServer();
 
-    /** The broker's control, or null while the broker has not started. */
+    /**
+     * The broker's control, or null while the broker has not started: its MBean is registered while it
+     * still starts, and refuses to be managed until it has ("Broker is not started").
+     */
     ObjectName broker() {
         try {
             for (ObjectName name : server.queryNames(new ObjectName("org.apache.activemq.artemis:broker=*"), null)) {
                 if (name.getKeyPropertyList().size() == 1) {
-                    return name;
+                    return Boolean.TRUE.equals(server.getAttribute(name, "Started")) ? name : null;
                 }
             }
             return null;
         } catch (JMException e) {
-            throw new IllegalStateException(e);
+            // unregistered between the query and the read: the broker is stopping
+            return null;
         }
     }
 
