@@ -37,6 +37,8 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.runtime.ServiceComponentRuntime;
+import org.osgi.service.http.runtime.HttpServiceRuntime;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -91,12 +93,15 @@ public class PluginService implements Plugins {
     private final Installations installations;
     private final FeatureDeployment deployment;
     private final Drain drain;
+    private final Components components;
+    private final HttpEndpoints endpointsServed;
     private final List<AutoCloseable> endpoints = new ArrayList<>();
     private final PluginsMBean mbean;
 
     @Activate
     public PluginService(BundleContext context, Config config, @Reference Store store, @Reference FeaturesService features,
-                         @Reference BusGrants grants, @Reference ConfigurationAdmin configurations) throws Exception {
+                         @Reference BusGrants grants, @Reference ConfigurationAdmin configurations,
+                         @Reference ServiceComponentRuntime scr, @Reference HttpServiceRuntime http) throws Exception {
         this.context = context;
         this.config = config;
         this.grants = grants;
@@ -109,6 +114,8 @@ public class PluginService implements Plugins {
         this.installations = new Installations(store);
         this.deployment = new FeatureDeployment(features, context, Path.of(data, "kar"));
         this.drain = new Drain(context, config.drainTimeoutSeconds());
+        this.components = new Components(scr, this::current);
+        this.endpointsServed = new HttpEndpoints(http);
         if (config.allowUnsigned()) {
             LOG.warn("Unsigned plugins are allowed (allowUnsigned=true in etc/io.switchboard.plugins.cfg): for development only");
         }
@@ -365,6 +372,15 @@ public class PluginService implements Plugins {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        // answered once the plugin runs with it: a message right after the 200 must not meet it restarting
+        try {
+            awaitStarted(descriptor(installations.find(id).orElseThrow()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while " + id + " took configuration " + pid, e);
+        } catch (Exception e) {
+            throw new IllegalStateException(id + " did not start again with configuration " + pid + ": " + e.getMessage(), e);
+        }
         return configuration(id, pid);
     }
 
@@ -407,9 +423,11 @@ public class PluginService implements Plugins {
     }
 
     /**
-     * Until every bundle is active, for a plugin that reads the bus its routes run, and its
-     * configurations are in Config Admin: a feature's configfile reaches Config Admin a moment after
-     * the bundles start, and a configuration set before that would be overwritten by the file.
+     * Until the plugin serves: every bundle active, its configurations in Config Admin (a feature's
+     * configfile reaches Config Admin a moment after the bundles start, and a configuration set before
+     * that would be overwritten by the file), every component running with them (Components), its HTTP
+     * endpoints served (HttpEndpoints), and for a plugin that reads the bus its routes running. An install or upgrade answers only then, so the
+     * plugin's first message finds it whole.
      */
     private void awaitStarted(PluginDescriptor d) throws Exception {
         long started = System.nanoTime();
@@ -420,44 +438,57 @@ public class PluginService implements Plugins {
             boolean active = !bundles.isEmpty() && bundles.stream().allMatch(b -> b.getState() == Bundle.ACTIVE);
             // a plugin without a configuration file for a PID it names is not waited for long
             boolean configured = System.nanoTime() - started > 10_000_000_000L || d.configurations().stream().allMatch(this::configured);
-            if (active && configured && drain.started(bundles, !d.reads().isEmpty())) {
+            List<String> pending = new ArrayList<>();
+            if (active) {
+                pending.addAll(components.pending(bundles));
+                pending.addAll(endpointsServed.pending(bundles));
+            }
+            if (active && configured && pending.isEmpty() && drain.started(bundles, !d.reads().isEmpty())) {
                 return;
             }
-            state = bundles.stream().map(b -> b.getSymbolicName() + " " + bundleState(b)).toList().toString();
-            Thread.sleep(100);
+            state = bundles.stream().map(b -> b.getSymbolicName() + " " + bundleState(b)).toList() + (pending.isEmpty() ? "" : " " + pending);
+            Thread.sleep(50);
         }
         throw new IllegalStateException("not started within " + config.startTimeoutSeconds() + " s: " + state);
     }
 
     private boolean configured(String pid) {
         try {
-            Configuration[] found = configurations.listConfigurations("(service.pid=" + pid + ")");
-            return found != null && found.length > 0 && found[0].getProperties() != null;
-        } catch (Exception e) {
+            return current(pid).isPresent();
+        } catch (IllegalStateException unreadable) {
             return false;
+        }
+    }
+
+    /** The values Config Admin holds for {@code pid} now, without its own keys; empty if it has none. */
+    private Optional<Map<String, Object>> current(String pid) {
+        try {
+            Configuration[] found = configurations.listConfigurations("(service.pid=" + pid + ")");
+            if (found == null || found.length == 0 || found[0].getProperties() == null) {
+                return Optional.empty();
+            }
+            Map<String, Object> values = new TreeMap<>();
+            Dictionary<String, Object> props = found[0].getProperties();
+            for (Enumeration<String> keys = props.keys(); keys.hasMoreElements(); ) {
+                String k = keys.nextElement();
+                if (!BOOKKEEPING.contains(k)) {
+                    values.put(k, props.get(k));
+                }
+            }
+            return Optional.of(values);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot read configuration " + pid + ": " + e.getMessage(), e);
         }
     }
 
     private Map<String, Map<String, String>> snapshot(List<String> pids) {
         Map<String, Map<String, String>> snapshot = new TreeMap<>();
         for (String pid : pids) {
-            try {
-                Configuration[] found = configurations.listConfigurations("(service.pid=" + pid + ")");
-                if (found == null || found.length == 0 || found[0].getProperties() == null) {
-                    continue;
-                }
-                Map<String, String> values = new TreeMap<>();
-                Dictionary<String, Object> props = found[0].getProperties();
-                for (Enumeration<String> keys = props.keys(); keys.hasMoreElements(); ) {
-                    String k = keys.nextElement();
-                    if (!BOOKKEEPING.contains(k)) {
-                        values.put(k, String.valueOf(props.get(k)));
-                    }
-                }
-                snapshot.put(pid, values);
-            } catch (Exception e) {
-                throw new IllegalStateException("cannot read configuration " + pid + ": " + e.getMessage(), e);
-            }
+            current(pid).ifPresent(values -> {
+                Map<String, String> strings = new TreeMap<>();
+                values.forEach((k, v) -> strings.put(k, String.valueOf(v)));
+                snapshot.put(pid, strings);
+            });
         }
         return snapshot;
     }
