@@ -299,7 +299,9 @@ public final class TestServer implements AutoCloseable {
     /**
      * Installs a plugin as an operator does: its KAR published to this server's catalog, then installed
      * from there, which starts it as its own bus user granted what its descriptor reads and writes.
-     * Returns once its bundles and routes run.
+     * Returns when the server answers the install, which it does only once the plugin serves (its
+     * components running with their configuration, its Bus logged in, its routes started): a test sends
+     * at once, with no wait of its own.
      */
     public TestServer installPlugin(Path kar, String id) {
         HttpClient http = HttpClient.newHttpClient();

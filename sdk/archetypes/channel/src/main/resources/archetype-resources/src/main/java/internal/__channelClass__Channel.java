@@ -4,8 +4,10 @@ import io.switchboard.api.BusAddress;
 import io.switchboard.api.CanonicalJson;
 import io.switchboard.bus.Bus;
 import io.switchboard.bus.BundleRoutes;
+import io.switchboard.bus.BusUnavailableException;
 import io.switchboard.rest.RestEndpoint;
 import java.util.Map;
+import org.apache.camel.CamelExecutionException;
 import org.apache.camel.ProducerTemplate;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
@@ -47,10 +49,17 @@ public class ${channelClass}Channel {
         CanonicalJson json = new CanonicalJson();
         routes = BundleRoutes.start(context, CONTEXT, bus, new ${channelClass}Routes(config.outboundUrl(), config.outboundConsumers(), json));
         ProducerTemplate producer = routes.context().createProducerTemplate();
-        // the 202 goes out only once the bus has the message: a retry then carries the same duplicate id
-        ${channelClass}Api.Inbound inbound = message -> producer.sendBodyAndHeaders(${channelClass}Routes.INBOUND,
-                json.toJson(message), Map.of(BusAddress.DUPLICATE_ID, message.deduplicationId(),
+        // the 202 goes out only once the bus has the message: a retry then carries the same duplicate id;
+        // a bus that did not take it is a 503 with Retry-After (the platform's answer to BusUnavailableException)
+        ${channelClass}Api.Inbound inbound = message -> {
+            try {
+                producer.sendBodyAndHeaders(${channelClass}Routes.INBOUND, json.toJson(message), Map.of(
+                        BusAddress.DUPLICATE_ID, message.deduplicationId(),
                         BusAddress.GROUP_ID, message.address().address(), BusAddress.PAYLOAD_TYPE, "Message"));
+            } catch (CamelExecutionException e) {
+                throw new BusUnavailableException("the bus did not take the message: " + e.getCause(), e);
+            }
+        };
         endpoint = RestEndpoint.publish(context, "/" + CHANNEL, RestEndpoint.DEFAULT_MAX_BODY_BYTES, false,
                 new ${channelClass}Api(inbound, config.maxTextLength()));
     }
