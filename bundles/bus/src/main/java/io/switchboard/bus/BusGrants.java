@@ -9,7 +9,8 @@ import java.util.Set;
  * only the addresses it reads (and send its dead letters to {@code DLQ.<address>}) and send only to the
  * addresses it writes; everything else is refused by the broker itself. Grants are kept across restarts.
  *
- * <p>Registered once the broker can be managed; a caller that needs it waits for the service.
+ * <p>Registered when the bus bundle activates; a change asked for while the broker is still starting is
+ * refused with an {@link IllegalStateException}.
  */
 public interface BusGrants {
 
@@ -22,7 +23,7 @@ public interface BusGrants {
      *
      * @param plugin the plugin id, {@code [a-z0-9][a-z0-9-]{1,62}}
      * @throws IllegalArgumentException for a malformed id or address
-     * @throws IllegalStateException when the broker or the user store did not take the change
+     * @throws IllegalStateException when the broker (still starting) or Config Admin did not take the change
      */
     void grant(String plugin, Set<String> reads, Set<String> writes);
 

@@ -37,11 +37,11 @@ import org.slf4j.LoggerFactory;
  * <p>A grant's addresses reach the broker before its user may log in, and a revoke shuts the login before
  * the addresses go: a plugin never holds a login the broker has no settings for.
  *
- * <p>Like the Bus, {@link BusGrants} is registered by hand only once the broker's management is there and
- * the grants were applied: a caller never grants into a broker that is still starting. The realm is
- * registered at once, so the platform's own user can log in as soon as the broker listens.
+ * <p>{@link BusGrants} and the realm are registered at activation, so the platform's own user can log in as
+ * soon as the broker listens and the plugins' catalog starts early; the kept grants are applied to the broker
+ * once it has started. A change asked for while the broker is still starting fails (IllegalStateException).
  */
-// service = {}: registered once the broker can be managed, never by DS at activation
+// service = {}: registered by hand with the realm, the grants loaded first
 @Component(service = {}, immediate = true, configurationPid = "io.switchboard.bus", configurationPolicy = ConfigurationPolicy.REQUIRE)
 public class BrokerGrants implements BusGrants {
 
@@ -66,13 +66,16 @@ public class BrokerGrants implements BusGrants {
         // the grants before the realm: a plugin's connection after a restart must find its grant
         grants = load();
         realm = context.registerService(JaasRealm.class, new BrokerRealm(context, config.password(), () -> grants.keySet()), null);
-        waiter = new Thread(() -> registerWhenManageable(context), "switchboard-bus-grants-wait");
+        // at once, not when the broker has started: what needs grants (the plugins' catalog and its HTTP
+        // API) is then up long before the platform reports itself healthy
+        registration = context.registerService(BusGrants.class, this, null);
+        waiter = new Thread(this::applyWhenStarted, "switchboard-bus-grants-wait");
         waiter.setDaemon(true);
         waiter.start();
     }
 
-    private void registerWhenManageable(BundleContext context) {
-        long pause = 200;
+    /** The kept grants into the broker again once it has started (it refuses to be managed before). */
+    private void applyWhenStarted() {
         long warnAt = System.nanoTime() + 60_000_000_000L;
         while (!closed) {
             if (broker.broker() != null) {
@@ -83,10 +86,9 @@ public class BrokerGrants implements BusGrants {
                     try {
                         SecuritySettings.of(grants).forEach(broker::put);
                     } catch (RuntimeException e) {
-                        // registered all the same: the operator sees the failure and can grant again
+                        // the operator sees the failure and can grant again
                         LOG.error("Could not apply the plugins' bus grants", e);
                     }
-                    registration = context.registerService(BusGrants.class, this, null);
                 }
                 return;
             }
@@ -95,11 +97,11 @@ public class BrokerGrants implements BusGrants {
                 warnAt = 0;
             }
             try {
-                Thread.sleep(pause);
+                // short: a plugin's first connection after a restart needs its settings in the broker
+                Thread.sleep(100);
             } catch (InterruptedException e) {
                 return;
             }
-            pause = Math.min(pause * 2, 2000);
         }
     }
 
@@ -143,6 +145,9 @@ public class BrokerGrants implements BusGrants {
     }
 
     private void change(Map<String, Grant> next) {
+        if (broker.broker() == null) {
+            throw new IllegalStateException("the broker is still starting: grant again in a moment");
+        }
         Map<String, Map<Permission, SortedSet<String>>> before = SecuritySettings.of(grants);
         Map<String, Map<Permission, SortedSet<String>>> after = SecuritySettings.of(next);
         try {
