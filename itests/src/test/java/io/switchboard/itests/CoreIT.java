@@ -42,7 +42,7 @@ class CoreIT {
                 .addAgent("it-billing", AGENT_PASSWORD)
                 .addAgent("it-novice", AGENT_PASSWORD)
                 .addAgent("it-home", AGENT_PASSWORD)
-                .requireRoutes("switchboard-conversation/conversation-inbound", "switchboard-webchat/webchat-inbound",
+                .requireRoutes("switchboard-conversation/conversation-inbound", "switchboard-webchat/webchat-outbound",
                         "switchboard-webchat/webchat-outbound")
                 .start();
         api = new Api(server);

@@ -68,7 +68,7 @@ class DeskBrowserIT {
         server = TestServer.unpack(TestServer.findDistribution(Path.of(System.getProperty("switchboard.distro.dir"))),
                 Path.of(System.getProperty("switchboard.itest.dir")), PASSWORD)
                 .addAgent(AGENT, AGENT_PASSWORD)
-                .requireRoutes("switchboard-conversation/conversation-inbound", "switchboard-webchat/webchat-inbound",
+                .requireRoutes("switchboard-conversation/conversation-inbound", "switchboard-webchat/webchat-outbound",
                         "switchboard-webchat/webchat-outbound", "switchboard-desk/desk-events");
         // assigned before it starts, so a boot that never gets healthy is still stopped after the class
         server.start();

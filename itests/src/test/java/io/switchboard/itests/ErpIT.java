@@ -57,7 +57,7 @@ class ErpIT {
                 .configure("io.switchboard.flows", "sweepSeconds", "1")
                 .configure("io.switchboard.conversation", "botEnabled", "false")
                 .addAgent(AGENT, AGENT_PASSWORD)
-                .requireRoutes("switchboard-conversation/conversation-inbound", "switchboard-webchat/webchat-inbound",
+                .requireRoutes("switchboard-conversation/conversation-inbound", "switchboard-webchat/webchat-outbound",
                         "switchboard-flows/flows-agent-replies", "switchboard-erp/erp-requests");
         server.start();
         api = new Api(server);

@@ -40,7 +40,7 @@ class FoundationIT {
     static void boot() {
         server = TestServer.unpack(TestServer.findDistribution(Path.of(System.getProperty("switchboard.distro.dir"))),
                 Path.of(System.getProperty("switchboard.itest.dir")), PASSWORD)
-                .requireRoutes("switchboard-conversation/conversation-inbound", "switchboard-webchat/webchat-inbound",
+                .requireRoutes("switchboard-conversation/conversation-inbound", "switchboard-webchat/webchat-outbound",
                         "switchboard-webchat/webchat-outbound")
                 .start();
         http = new Http(server);
@@ -103,7 +103,7 @@ class FoundationIT {
         assertEquals("UP", h.getString("status"));
         assertEquals("UP", h.getString("bus"));
         assertEquals("UP", h.getString("database"));
-        assertEquals("Started", h.getJsonObject("routes").getString("switchboard-webchat/webchat-inbound"));
+        assertEquals("Started", h.getJsonObject("routes").getString("switchboard-webchat/webchat-outbound"));
         assertEquals("Started", h.getJsonObject("routes").getString("switchboard-conversation/conversation-inbound"));
 
         Http.Reply openApi = http.get("/switchboard/api/openapi.json", null);
@@ -258,7 +258,7 @@ class FoundationIT {
         assertTrue(anonymous == 401 || anonymous == 403, "Jolokia answered without a login: " + anonymous);
         Http.Reply routes = http.asAdmin("/hawtio/jolokia/search/org.apache.camel:type=routes,*");
         assertEquals(200, routes.status(), routes.body());
-        assertTrue(routes.body().contains("webchat-inbound") && routes.body().contains("webchat-outbound"), routes.body());
+        assertTrue(routes.body().contains("conversation-inbound") && routes.body().contains("webchat-outbound"), routes.body());
     }
 
     @Test

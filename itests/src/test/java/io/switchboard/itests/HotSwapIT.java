@@ -48,8 +48,8 @@ class HotSwapIT {
                 Path.of(System.getProperty("switchboard.itest.dir")), PASSWORD)
                 .configure("io.switchboard.channel.voice", "secret", SECRET)
                 .configure("io.switchboard.conversation", "botEnabled", "false")
-                .requireRoutes("switchboard-conversation/conversation-inbound", "switchboard-voice/voice-inbound",
-                        "switchboard-webchat/webchat-inbound", "switchboard-webchat/webchat-outbound");
+                .requireRoutes("switchboard-conversation/conversation-inbound",
+                        "switchboard-webchat/webchat-outbound");
         server.start();
         api = new Api(server);
     }

@@ -40,7 +40,7 @@ class RouteFilesIT {
     static void boot() {
         server = TestServer.unpack(TestServer.findDistribution(Path.of(System.getProperty("switchboard.distro.dir"))),
                 Path.of(System.getProperty("switchboard.itest.dir")), PASSWORD)
-                .requireRoutes("switchboard-conversation/conversation-inbound", "switchboard-webchat/webchat-inbound");
+                .requireRoutes("switchboard-conversation/conversation-inbound", "switchboard-webchat/webchat-outbound");
         server.start();
         api = new Api(server);
     }

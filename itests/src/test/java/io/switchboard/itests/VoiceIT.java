@@ -49,7 +49,7 @@ class VoiceIT {
                 Path.of(System.getProperty("switchboard.itest.dir")), PASSWORD)
                 .configure("io.switchboard.channel.voice", "secret", SECRET)
                 .configure("io.switchboard.channel.voice", "ratePerMinute", "40")
-                .requireRoutes("switchboard-conversation/conversation-inbound", "switchboard-voice/voice-inbound",
+                .requireRoutes("switchboard-conversation/conversation-inbound",
                         "switchboard-desk/desk-events");
         server.start();
         api = new Api(server);

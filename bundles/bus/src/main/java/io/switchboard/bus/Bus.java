@@ -1,10 +1,30 @@
 package io.switchboard.bus;
 
+import io.switchboard.api.Message;
 import jakarta.jms.ConnectionFactory;
 import java.util.Map;
+import org.osgi.annotation.versioning.ProviderType;
 
 /** The connection to the Switchboard bus (Artemis over AMQP 1.0), registered as an OSGi service. */
+@ProviderType
 public interface Bus {
+
+    /**
+     * The one way a channel puts what a customer sent on {@code sb.inbound}: durably, returning once
+     * the broker has it, so a channel may answer its sender (202, a webhook's 200) only after.
+     * <ul>
+     *   <li>duplicate id: {@link Message#deduplicationId()}, so a channel's retry of one message (a
+     *       webhook resent, a client's resend with the same id) is one message;</li>
+     *   <li>group: the conversation, or the customer's address before a conversation exists, so one
+     *       customer's messages are handled in the order they were taken;</li>
+     *   <li>failure: {@link BusUnavailableException}, which the REST layer answers with 503 and
+     *       {@code Retry-After}.</li>
+     * </ul>
+     *
+     * @throws IllegalArgumentException when the message is not an inbound message with an address
+     * @throws BusUnavailableException  when the broker did not take the message
+     */
+    void inbound(Message message);
 
     /** A pooled factory: cheap to call for each send. */
     ConnectionFactory connectionFactory();

@@ -112,6 +112,11 @@ public final class TestBus implements Bus, AutoCloseable {
     }
 
     @Override
+    public void inbound(io.switchboard.api.Message message) {
+        bus.inbound(message);
+    }
+
+    @Override
     public void send(String address, String body, Map<String, Object> properties) {
         bus.send(address, body, properties);
     }

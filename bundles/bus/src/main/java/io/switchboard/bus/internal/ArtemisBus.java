@@ -1,5 +1,9 @@
 package io.switchboard.bus.internal;
 
+import io.switchboard.api.BusAddress;
+import io.switchboard.api.CanonicalJson;
+import io.switchboard.api.Direction;
+import io.switchboard.api.Message;
 import io.switchboard.bus.Bus;
 import io.switchboard.bus.BusGrants;
 import io.switchboard.bus.BusUnavailableException;
@@ -68,6 +72,11 @@ public class ArtemisBus implements Bus {
 
         @AttributeDefinition(description = "Pooled connections")
         int maxConnections() default 4;
+    }
+
+    /** One binding for every bus: building a Jsonb is costly, using one is thread-safe. */
+    private static final class Binding {
+        static final CanonicalJson JSON = new CanonicalJson();
     }
 
     private JmsPoolConnectionFactory pool;
@@ -229,6 +238,22 @@ public class ArtemisBus implements Bus {
     @Override
     public ConnectionFactory connectionFactory() {
         return pool;
+    }
+
+    @Override
+    public void inbound(Message message) {
+        send(BusAddress.INBOUND, Binding.JSON.toJson(message), inboundProperties(message));
+    }
+
+    /** The duplicate id and group of a customer's message on {@code sb.inbound}: one rule for every channel. */
+    static Map<String, Object> inboundProperties(Message message) {
+        if (message == null || message.direction() != Direction.INBOUND || message.address() == null
+                || message.id() == null) {
+            throw new IllegalArgumentException("sb.inbound takes a customer's message (INBOUND, with an id and an address)");
+        }
+        String group = message.conversationId() != null ? message.conversationId() : message.address().toString();
+        return Map.of(BusAddress.DUPLICATE_ID, message.deduplicationId(), BusAddress.GROUP_ID, group,
+                BusAddress.PAYLOAD_TYPE, "Message");
     }
 
     @Override

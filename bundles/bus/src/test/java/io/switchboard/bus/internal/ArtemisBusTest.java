@@ -69,12 +69,45 @@ class ArtemisBusTest {
         assertNull(receive(bus, "sb.test.dupes", 300));
     }
 
+    static io.switchboard.api.Message customerSays(String id, String channelMessageId, String conversationId, String text) {
+        return new io.switchboard.api.Message(id, channelMessageId, io.switchboard.api.Direction.INBOUND,
+                new io.switchboard.api.ChannelAddress("sms", "+8613800138000"), conversationId, null, null,
+                java.time.Instant.parse("2026-12-06T10:00:00Z"), java.util.List.of(io.switchboard.api.ContentPart.text(text)), Map.of());
+    }
+
+    @Test
+    void anInboundMessageIsGroupedByItsConversationOrElseItsAddressAndTakenOnce() throws Exception {
+        bus.inbound(customerSays("m-1", "smsc-1", null, "我的包裹在哪里？"));
+        bus.inbound(customerSays("m-1", "smsc-1", null, "我的包裹在哪里？")); // the SMSC delivered it again
+        bus.inbound(customerSays("m-2", "smsc-2", "conv-7", "还在吗"));
+
+        TextMessage first = receive(bus, BusAddress.INBOUND, 5000);
+        io.switchboard.api.Message read = new io.switchboard.api.CanonicalJson().fromJson(first.getText(), io.switchboard.api.Message.class);
+        assertEquals("我的包裹在哪里？", read.text());
+        assertEquals("sms:+8613800138000", first.getStringProperty(BusAddress.GROUP_ID), "before a conversation: the address");
+        assertEquals("sms:smsc-1", first.getStringProperty(BusAddress.DUPLICATE_ID));
+        assertEquals("Message", first.getStringProperty(BusAddress.PAYLOAD_TYPE));
+        TextMessage second = receive(bus, BusAddress.INBOUND, 5000);
+        assertEquals("conv-7", second.getStringProperty(BusAddress.GROUP_ID), "in a conversation: the conversation");
+        assertNull(receive(bus, BusAddress.INBOUND, 300), "the redelivered message must be dropped");
+    }
+
+    @Test
+    void onlyACustomersMessageGoesInbound() {
+        var reply = new io.switchboard.api.Message("r-1", null, io.switchboard.api.Direction.OUTBOUND,
+                new io.switchboard.api.ChannelAddress("sms", "+8613800138000"), "conv-7", null, "agent-1",
+                java.time.Instant.now(), java.util.List.of(io.switchboard.api.ContentPart.text("已发货")), Map.of());
+        assertThrows(IllegalArgumentException.class, () -> bus.inbound(reply));
+        assertThrows(IllegalArgumentException.class, () -> bus.inbound(null));
+    }
+
     @Test
     void anUnreachableBrokerIsReportedNotSwallowed() {
         ArtemisBus nowhere = connect("amqp://127.0.0.1:" + TestBroker.freePort() + "?amqp.idleTimeout=0");
         try {
             assertFalse(nowhere.isReachable());
             assertThrows(BusUnavailableException.class, () -> nowhere.send("sb.test.x", "x", Map.of()));
+            assertThrows(BusUnavailableException.class, () -> nowhere.inbound(customerSays("m-9", null, null, "在吗")));
         } finally {
             nowhere.deactivate();
         }

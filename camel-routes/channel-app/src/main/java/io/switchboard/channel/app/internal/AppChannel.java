@@ -89,19 +89,7 @@ public class AppChannel {
             LOG.warn("no app secrets configured (secret.<appId> in etc/io.switchboard.channel.app.cfg): every device gets 401");
         }
         CanonicalJson json = new CanonicalJson();
-        // the routes need the lines and the lines need the routes' producer: the producer comes late
-        ProducerTemplate[] producer = new ProducerTemplate[1];
-        Lines.Inbound inbound = message -> {
-            try {
-                producer[0].sendBodyAndHeaders(AppRoutes.INBOUND, json.toJson(message), Map.of(
-                        BusAddress.DUPLICATE_ID, message.deduplicationId(),
-                        BusAddress.GROUP_ID, message.address().toString(),
-                        BusAddress.PAYLOAD_TYPE, "Message"));
-            } catch (CamelExecutionException e) {
-                throw new BusUnavailableException("bus did not take the message: " + e.getCause(), e);
-            }
-        };
-        lines = new Lines(store, inbound, json, new SourceRate(config.ratePerMinute()), new Lines.Settings(
+        lines = new Lines(store, bus::inbound, json, new SourceRate(config.ratePerMinute()), new Lines.Settings(
                 config.pingSeconds(), config.minPingSeconds(), config.maxPingSeconds(), config.graceSeconds(), config.maxTextLength()));
         try {
             routes = BundleRoutes.start(context, "switchboard-app", bus, new AppRoutes(store, lines, json));
@@ -109,7 +97,6 @@ public class AppChannel {
             lines.close();
             throw e;
         }
-        producer[0] = routes.context().createProducerTemplate();
 
         Dictionary<String, Object> filter = new Hashtable<>();
         filter.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_FILTER_ASYNC_SUPPORTED, true);

@@ -10,13 +10,11 @@ import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 
 /**
- * In: devices' messages to {@code sb.inbound}, with their duplicate id and grouped by the app user.
  * Out: agents' replies from {@code sb.outbound.app}, numbered into the delivery table (the offline
  * queue) within the bus transaction, then pushed to the user's open lines.
  */
 final class AppRoutes extends RouteBuilder {
 
-    static final String INBOUND = "direct:app-inbound";
     static final String OUTBOUND = BusAddress.outbound(Lines.CHANNEL);
 
     private final Store store;
@@ -31,10 +29,6 @@ final class AppRoutes extends RouteBuilder {
 
     @Override
     public void configure() {
-        from(INBOUND).routeId("app-inbound")
-                .errorHandler(noErrorHandler())
-                .to("bus:queue:" + BusAddress.INBOUND);
-
         from("bus:queue:" + OUTBOUND + "?transacted=true&asyncStartListener=true")
                 .routeId("app-outbound")
                 .errorHandler(DeadLetters.forAddress(OUTBOUND))

@@ -117,10 +117,7 @@ final class EmailRoutes extends RouteBuilder {
     void receive(Exchange exchange) throws Exception {
         byte[] raw = exchange.getMessage().getMandatoryBody(String.class).getBytes(StandardCharsets.ISO_8859_1);
         Message message = message(reader.read(raw));
-        bus.send(BusAddress.INBOUND, json.toJson(message), Map.of(
-                BusAddress.DUPLICATE_ID, message.deduplicationId(),
-                BusAddress.GROUP_ID, message.address().toString(),
-                BusAddress.PAYLOAD_TYPE, "Message"));
+        bus.inbound(message);
     }
 
     /** The canonical message of a mail; its files kept, its conversation found by its references. */

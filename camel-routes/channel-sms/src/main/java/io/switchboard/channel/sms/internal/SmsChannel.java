@@ -5,14 +5,11 @@ import io.switchboard.api.CanonicalJson;
 import io.switchboard.api.Message;
 import io.switchboard.bus.Bus;
 import io.switchboard.bus.BundleRoutes;
-import io.switchboard.bus.BusUnavailableException;
 import io.switchboard.rest.SourceRate;
 import io.switchboard.store.Store;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import org.apache.camel.CamelExecutionException;
-import org.apache.camel.ProducerTemplate;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -82,14 +79,13 @@ public class SmsChannel {
         store.migrate(CHANGELOG, SmsChannel.class.getClassLoader());
         CanonicalJson json = new CanonicalJson();
         Deliveries deliveries = new Deliveries(bus, json);
-        InboundPort port = new InboundPort(json);
+        InboundPort port = new InboundPort(bus);
         Inbox inbox = new Inbox(store, port, deliveries, new PhoneNumbers(config.countryCode()), json,
                 new SourceRate(config.ratePerMinute()));
         link = new SmscLink(settings(config), inbox);
         routes = BundleRoutes.start(context, "switchboard-sms", bus, new SmsRoutes(store, link, inbox, deliveries, json,
                 config.sourceAddress(), Duration.ofMinutes(Math.max(1, config.partsTimeoutMinutes())),
                 Duration.ofSeconds(30)));
-        port.producer = routes.context().createProducerTemplate();
         // bound only once the routes run: a message the SMSC delivers at once has somewhere to go
         link.start();
     }
@@ -107,38 +103,26 @@ public class SmsChannel {
                 Duration.ofSeconds(10));
     }
 
-    /** sb.inbound through the bundle's inbound route, with the properties every channel sends. */
+    /** Readable messages by the bus's one inbound call; unreadable PDUs to sb.inbound's dead letters, with why. */
     static final class InboundPort implements Inbox.Inbound {
-        private final CanonicalJson json;
-        volatile ProducerTemplate producer;
+        private final Bus bus;
 
-        InboundPort(CanonicalJson json) {
-            this.json = json;
+        InboundPort(Bus bus) {
+            this.bus = bus;
         }
 
         @Override
         public void put(Message message) {
-            try {
-                producer.sendBodyAndHeaders(SmsRoutes.INBOUND, json.toJson(message), Map.of(
-                        BusAddress.DUPLICATE_ID, message.deduplicationId(),
-                        BusAddress.GROUP_ID, message.address().toString(),
-                        BusAddress.PAYLOAD_TYPE, "Message"));
-            } catch (CamelExecutionException e) {
-                throw new BusUnavailableException("bus did not take the message: " + e.getCause(), e);
-            }
+            bus.inbound(message);
         }
 
         @Override
         public void reject(String pdu, String reason) {
-            try {
-                producer.sendBodyAndHeaders("bus:queue:" + BusAddress.deadLetter(BusAddress.INBOUND), pdu, Map.of(
-                        BusAddress.DEAD_LETTER_REASON, reason,
-                        BusAddress.DEAD_LETTER_ORIGIN, "sms",
-                        BusAddress.DEAD_LETTER_TIME, Instant.now().toString()));
-            } catch (CamelExecutionException e) {
-                // the SMSC must then deliver it again rather than we forget it
-                throw new BusUnavailableException("bus did not take the refused message: " + e.getCause(), e);
-            }
+            // a BusUnavailableException reaches the SMSC as a temporary error: it delivers again rather than we forget it
+            bus.send(BusAddress.deadLetter(BusAddress.INBOUND), pdu, Map.of(
+                    BusAddress.DEAD_LETTER_REASON, reason,
+                    BusAddress.DEAD_LETTER_ORIGIN, CHANNEL,
+                    BusAddress.DEAD_LETTER_TIME, Instant.now().toString()));
         }
     }
 }

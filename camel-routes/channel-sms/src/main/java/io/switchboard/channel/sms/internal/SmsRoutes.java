@@ -15,7 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * In: customers' messages (from the SMSC link) to {@code sb.inbound}. Out: agents' replies from
+ * Out: agents' replies from
  * {@code sb.outbound.sms} to the SMSC, part by part. Sweep: long messages whose parts stopped
  * coming, or whose send to the bus failed, every {@code sweep} interval.
  */
@@ -23,7 +23,6 @@ final class SmsRoutes extends RouteBuilder {
 
     private static final Logger LOG = LoggerFactory.getLogger(SmsRoutes.class);
 
-    static final String INBOUND = "direct:sms-inbound";
     static final String OUTBOUND = BusAddress.outbound(SmsChannel.CHANNEL);
 
     private final Store store;
@@ -49,10 +48,6 @@ final class SmsRoutes extends RouteBuilder {
 
     @Override
     public void configure() {
-        from(INBOUND).routeId("sms-inbound")
-                .errorHandler(noErrorHandler())
-                .to("bus:queue:" + BusAddress.INBOUND);
-
         from("bus:queue:" + OUTBOUND + "?transacted=true&asyncStartListener=true")
                 .routeId("sms-outbound")
                 .errorHandler(DeadLetters.forAddress(OUTBOUND))

@@ -88,7 +88,7 @@ class SmsFlowTest {
 
     Running startChannel(int maxPerSecond) throws Exception {
         Deliveries deliveries = new Deliveries(bus, json);
-        SmsChannel.InboundPort port = new SmsChannel.InboundPort(json);
+        SmsChannel.InboundPort port = new SmsChannel.InboundPort(bus);
         Inbox inbox = new Inbox(store, port, deliveries, new PhoneNumbers("86"), json, new SourceRate(RATE));
         SmscLink link = new SmscLink(new SmscLink.Settings("127.0.0.1", smsc.port(), "switchboard", "secret", "",
                 Duration.ofSeconds(5), Duration.ofMillis(200), maxPerSecond, Duration.ofSeconds(5)), inbox);
@@ -97,7 +97,6 @@ class SmsFlowTest {
         camel.addRoutes(new SmsRoutes(store, link, inbox, deliveries, json, OUR_NUMBER, Duration.ofMinutes(10),
                 Duration.ofSeconds(1)));
         camel.start();
-        port.producer = camel.createProducerTemplate();
         link.start();
         return new Running(link, camel);
     }

@@ -1,21 +1,14 @@
 package io.switchboard.channel.voice.internal;
 
 import io.switchboard.rest.SourceRate;
-import io.switchboard.api.BusAddress;
 import io.switchboard.api.CanonicalJson;
 import io.switchboard.bus.Bus;
-import io.switchboard.bus.BundleRoutes;
-import io.switchboard.bus.BusUnavailableException;
 import io.switchboard.rest.RequestSignature;
 import io.switchboard.rest.RestEndpoint;
 import java.time.Duration;
 import java.util.Dictionary;
 import java.util.Hashtable;
-import java.util.Map;
 import javax.servlet.Servlet;
-import org.apache.camel.CamelExecutionException;
-import org.apache.camel.ProducerTemplate;
-import org.apache.camel.builder.RouteBuilder;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
@@ -29,7 +22,8 @@ import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 /**
- * The voice/CTI channel: the bundle's one DS component, owning its CamelContext and its endpoint.
+ * The voice/CTI channel: the bundle's one DS component, owning its endpoint; call events go onto
+ * {@code sb.inbound} by {@code Bus.inbound}.
  * Configured by {@code etc/io.switchboard.channel.voice.cfg}; a change restarts the component with
  * the new values, without a server restart.
  */
@@ -53,38 +47,19 @@ public class VoiceChannel {
         int maxBodyBytes() default 16_384;
     }
 
-    static final String INBOUND = "direct:voice-inbound";
     static final String PATH = RestEndpoint.ROOT + "/voice/events";
 
-    private final BundleRoutes routes;
     private final ServiceRegistration<Servlet> endpoint;
 
     @Activate
     public VoiceChannel(BundleContext context, Config config, @Reference Bus bus) throws Exception {
         CanonicalJson json = new CanonicalJson();
-        routes = BundleRoutes.start(context, "switchboard-voice", bus, new RouteBuilder() {
-            @Override
-            public void configure() {
-                from(INBOUND).routeId("voice-inbound").errorHandler(noErrorHandler()).to("bus:queue:" + BusAddress.INBOUND);
-            }
-        });
-        ProducerTemplate producer = routes.context().createProducerTemplate();
-        CallEvents.Inbound inbound = message -> {
-            try {
-                producer.sendBodyAndHeaders(INBOUND, json.toJson(message), Map.of(
-                        BusAddress.DUPLICATE_ID, message.deduplicationId(),
-                        BusAddress.GROUP_ID, message.address().toString(),
-                        BusAddress.PAYLOAD_TYPE, "Message"));
-            } catch (CamelExecutionException e) {
-                throw new BusUnavailableException("bus did not take the call event: " + e.getCause(), e);
-            }
-        };
         Dictionary<String, Object> props = new Hashtable<>();
         props.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_SERVLET_PATTERN, PATH);
         props.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_SERVLET_NAME, "switchboard-voice-events");
         endpoint = context.registerService(Servlet.class, new CallEvents(
                 signature(config.secret(), Duration.ofSeconds(Math.max(1, config.maxSkewSeconds()))),
-                new SourceRate(config.ratePerMinute()), json, inbound, Math.max(256, config.maxBodyBytes())), props);
+                new SourceRate(config.ratePerMinute()), json, bus::inbound, Math.max(256, config.maxBodyBytes())), props);
     }
 
     /** How a PBX or CTI signs a call event. */
@@ -96,6 +71,5 @@ public class VoiceChannel {
     @Deactivate
     void deactivate() {
         endpoint.unregister();
-        routes.close();
     }
 }

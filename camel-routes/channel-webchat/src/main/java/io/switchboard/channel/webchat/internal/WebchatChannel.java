@@ -1,19 +1,14 @@
 package io.switchboard.channel.webchat.internal;
 
-import io.switchboard.api.BusAddress;
 import io.switchboard.api.CanonicalJson;
 import io.switchboard.bus.Bus;
 import io.switchboard.bus.BundleRoutes;
-import io.switchboard.bus.BusUnavailableException;
 import io.switchboard.rest.RestEndpoint;
 import io.switchboard.rest.SourceRate;
 import io.switchboard.store.Store;
 import java.util.Dictionary;
 import java.util.Hashtable;
-import java.util.Map;
 import javax.servlet.Servlet;
-import org.apache.camel.CamelExecutionException;
-import org.apache.camel.ProducerTemplate;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
@@ -66,19 +61,8 @@ public class WebchatChannel {
         CanonicalJson json = new CanonicalJson();
         streams = new Streams(store, config.heartbeatSeconds());
         routes = BundleRoutes.start(context, "switchboard-webchat", bus, new WebchatRoutes(store, streams, json));
-        ProducerTemplate producer = routes.context().createProducerTemplate();
-        VisitorApi.Inbound inbound = message -> {
-            try {
-                producer.sendBodyAndHeaders(WebchatRoutes.INBOUND, json.toJson(message), Map.of(
-                        BusAddress.DUPLICATE_ID, message.deduplicationId(),
-                        BusAddress.GROUP_ID, message.conversationId(),
-                        BusAddress.PAYLOAD_TYPE, "Message"));
-            } catch (CamelExecutionException e) {
-                throw new BusUnavailableException("bus did not take the message: " + e.getCause(), e);
-            }
-        };
         endpoint = RestEndpoint.publish(context, "/webchat", config.maxBodyBytes(), false,
-                new VisitorApi(store, inbound, config.maxTextLength(), new SourceRate(config.ratePerMinute())));
+                new VisitorApi(store, bus::inbound, config.maxTextLength(), new SourceRate(config.ratePerMinute())));
         Dictionary<String, Object> props = new Hashtable<>();
         props.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_SERVLET_PATTERN, RestEndpoint.ROOT + "/webchat/stream");
         props.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_SERVLET_NAME, "switchboard-webchat-stream");

@@ -9,13 +9,11 @@ import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 
 /**
- * In: the widget's messages to {@code sb.inbound}, each with its duplicate id and its conversation
- * group. Out: agents' replies from {@code sb.outbound.webchat} into the delivery table, then to the
- * visitor's open streams.
+ * Out: agents' replies from {@code sb.outbound.webchat} into the delivery table, then to the
+ * visitor's open streams. (In: the widget's messages go to {@code sb.inbound} by {@code Bus.inbound}.)
  */
 final class WebchatRoutes extends RouteBuilder {
 
-    static final String INBOUND = "direct:webchat-inbound";
     static final String OUTBOUND = BusAddress.outbound(Visitors.CHANNEL);
 
     private final Store store;
@@ -30,10 +28,6 @@ final class WebchatRoutes extends RouteBuilder {
 
     @Override
     public void configure() {
-        from(INBOUND).routeId("webchat-inbound")
-                .errorHandler(noErrorHandler())
-                .to("bus:queue:" + BusAddress.INBOUND);
-
         from("bus:queue:" + OUTBOUND + "?transacted=true&asyncStartListener=true")
                 .routeId("webchat-outbound")
                 .errorHandler(DeadLetters.forAddress(OUTBOUND))

@@ -52,10 +52,7 @@ class WebchatFlowTest {
         camel.addComponent("bus", BundleRoutes.busComponent(bus));
         camel.addRoutes(new WebchatRoutes(store, streams, json));
         camel.start();
-        var producer = camel.createProducerTemplate();
-        api = new VisitorApi(store, m -> producer.sendBodyAndHeaders(WebchatRoutes.INBOUND, json.toJson(m),
-                Map.of(BusAddress.DUPLICATE_ID, m.deduplicationId(), BusAddress.GROUP_ID, m.conversationId())), 20,
-                new io.switchboard.rest.SourceRate(30));
+        api = new VisitorApi(store, bus::inbound, 20, new io.switchboard.rest.SourceRate(30));
     }
 
     @AfterEach

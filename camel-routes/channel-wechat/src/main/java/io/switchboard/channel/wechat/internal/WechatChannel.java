@@ -3,12 +3,9 @@ package io.switchboard.channel.wechat.internal;
 import io.switchboard.api.CanonicalJson;
 import io.switchboard.bus.Bus;
 import io.switchboard.bus.BundleRoutes;
-import io.switchboard.bus.BusUnavailableException;
 import io.switchboard.rest.RestEndpoint;
 import io.switchboard.store.Store;
 import java.time.Clock;
-import org.apache.camel.CamelExecutionException;
-import org.apache.camel.ProducerTemplate;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -94,16 +91,8 @@ public class WechatChannel {
                     WechatRoutes.OUTBOUND);
         }
         routes = BundleRoutes.start(context, "switchboard-wechat", bus, new WechatRoutes(store, api, json, clock));
-        ProducerTemplate producer = routes.context().createProducerTemplate();
-        CallbackApi.Inbound inbound = message -> {
-            try {
-                producer.sendBodyAndHeaders(WechatRoutes.INBOUND, json.toJson(message), WechatRoutes.busProperties(message));
-            } catch (CamelExecutionException e) {
-                throw new BusUnavailableException("bus did not take the message: " + e.getCause(), e);
-            }
-        };
         endpoint = RestEndpoint.publish(context, "/wechat", settings.maxBodyBytes(), false,
-                new CallbackApi(settings, inbound));
+                new CallbackApi(settings, bus::inbound));
         LOG.info("WeChat channel active: {}", settings);
     }
 

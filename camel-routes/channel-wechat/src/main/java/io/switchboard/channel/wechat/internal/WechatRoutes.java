@@ -14,14 +14,12 @@ import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 
 /**
- * In: customers' pushes to {@code sb.inbound}, each with its duplicate id (WeChat's retries are one
- * message) and grouped by customer. Out: agents' and the bot's messages from
+ * Out: agents' and the bot's messages from
  * {@code sb.outbound.wechat} through WeChat's customer-service and template APIs; what WeChat
  * refuses is retried, then dead-lettered with WeChat's errcode as the reason.
  */
 final class WechatRoutes extends RouteBuilder {
 
-    static final String INBOUND = "direct:wechat-inbound";
     static final String OUTBOUND = BusAddress.outbound(Pushes.CHANNEL);
     static final Duration REMEMBER_SENT = Duration.ofDays(7);
 
@@ -38,19 +36,8 @@ final class WechatRoutes extends RouteBuilder {
         this.clock = clock;
     }
 
-    /** The bus properties of an inbound message: its duplicate id, its group, its type. */
-    static Map<String, Object> busProperties(Message m) {
-        return Map.of(BusAddress.DUPLICATE_ID, m.deduplicationId(),
-                BusAddress.GROUP_ID, m.address().toString(),
-                BusAddress.PAYLOAD_TYPE, "Message");
-    }
-
     @Override
     public void configure() {
-        from(INBOUND).routeId("wechat-inbound")
-                .errorHandler(noErrorHandler())
-                .to("bus:queue:" + BusAddress.INBOUND);
-
         if (api != null) {
             from("bus:queue:" + OUTBOUND + "?transacted=true&asyncStartListener=true")
                     .routeId("wechat-outbound")

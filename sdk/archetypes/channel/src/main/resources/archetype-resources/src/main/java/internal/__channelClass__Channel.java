@@ -1,14 +1,9 @@
 package ${package}.internal;
 
-import io.switchboard.api.BusAddress;
 import io.switchboard.api.CanonicalJson;
 import io.switchboard.bus.Bus;
 import io.switchboard.bus.BundleRoutes;
-import io.switchboard.bus.BusUnavailableException;
 import io.switchboard.rest.RestEndpoint;
-import java.util.Map;
-import org.apache.camel.CamelExecutionException;
-import org.apache.camel.ProducerTemplate;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -48,20 +43,11 @@ public class ${channelClass}Channel {
     public ${channelClass}Channel(BundleContext context, Config config, @Reference Bus bus) throws Exception {
         CanonicalJson json = new CanonicalJson();
         routes = BundleRoutes.start(context, CONTEXT, bus, new ${channelClass}Routes(config.outboundUrl(), config.outboundConsumers(), json));
-        ProducerTemplate producer = routes.context().createProducerTemplate();
-        // the 202 goes out only once the bus has the message: a retry then carries the same duplicate id;
-        // a bus that did not take it is a 503 with Retry-After (the platform's answer to BusUnavailableException)
-        ${channelClass}Api.Inbound inbound = message -> {
-            try {
-                producer.sendBodyAndHeaders(${channelClass}Routes.INBOUND, json.toJson(message), Map.of(
-                        BusAddress.DUPLICATE_ID, message.deduplicationId(),
-                        BusAddress.GROUP_ID, message.address().address(), BusAddress.PAYLOAD_TYPE, "Message"));
-            } catch (CamelExecutionException e) {
-                throw new BusUnavailableException("the bus did not take the message: " + e.getCause(), e);
-            }
-        };
+        // Bus.inbound returns once the broker has the message, so the 202 goes out only then and a retry
+        // carries the same duplicate id; a bus that did not take it throws BusUnavailableException, which
+        // the platform answers with 503 and Retry-After
         endpoint = RestEndpoint.publish(context, "/" + CHANNEL, RestEndpoint.DEFAULT_MAX_BODY_BYTES, false,
-                new ${channelClass}Api(inbound, config.maxTextLength()));
+                new ${channelClass}Api(bus::inbound, config.maxTextLength()));
     }
 
     @Deactivate

@@ -7,14 +7,13 @@ import io.switchboard.bus.DeadLetters;
 import org.apache.camel.builder.RouteBuilder;
 
 /**
- * In: normalized messages to {@code sb.inbound}. Out: agents' replies from
+ * Out: agents' replies from
  * {@code sb.outbound.${channel}} to the outside world's HTTP API (or the log while none is
  * configured); what cannot be sent goes to the dead-letter queue with its reason. The outbound
  * consumer is transacted: a reply leaves the queue only once the outside world has taken it.
  */
 final class ${channelClass}Routes extends RouteBuilder {
 
-    static final String INBOUND = "direct:${channel}-inbound";
     static final String OUTBOUND = BusAddress.outbound(${channelClass}Channel.CHANNEL);
     static final String SEND = "${channel}-send";
 
@@ -35,10 +34,6 @@ final class ${channelClass}Routes extends RouteBuilder {
 
     @Override
     public void configure() {
-        from(INBOUND).routeId("${channel}-inbound")
-                .errorHandler(noErrorHandler())
-                .to("bus:queue:" + BusAddress.INBOUND);
-
         var outbound = from("bus:queue:" + OUTBOUND + "?transacted=true&asyncStartListener=true&concurrentConsumers=" + consumers)
                 .routeId("${channel}-outbound")
                 .errorHandler(DeadLetters.forAddress(OUTBOUND))

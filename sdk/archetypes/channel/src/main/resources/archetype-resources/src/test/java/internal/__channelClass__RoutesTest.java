@@ -48,9 +48,7 @@ class ${channelClass}RoutesTest {
         AdviceWith.adviceWith(camel, "${channel}-outbound",
                 route -> route.weaveById(${channelClass}Routes.SEND).replace().process(sent::add));
         camel.start();
-        var producer = camel.createProducerTemplate();
-        api = new ${channelClass}Api(m -> producer.sendBodyAndHeaders(${channelClass}Routes.INBOUND, json.toJson(m),
-                Map.of(BusAddress.DUPLICATE_ID, m.deduplicationId(), BusAddress.GROUP_ID, m.address().address())), 100);
+        api = new ${channelClass}Api(bus::inbound, 100);
     }
 
     @AfterEach
