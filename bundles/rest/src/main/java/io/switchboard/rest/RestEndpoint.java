@@ -4,6 +4,7 @@ import io.switchboard.api.CanonicalJson;
 import io.switchboard.rest.internal.JsonBody;
 import io.switchboard.rest.internal.ProblemMapper;
 import io.switchboard.rest.internal.RealmLogin;
+import io.switchboard.rest.internal.ServerReadiness;
 import java.util.Dictionary;
 import java.util.HashSet;
 import java.util.Hashtable;
@@ -37,10 +38,13 @@ public final class RestEndpoint implements AutoCloseable {
 
     private final ServiceRegistration<Servlet> registration;
     private final ServiceTracker<Sessions, Sessions> sessions;
+    private final ServiceTracker<ServerReadiness, ServerReadiness> readiness;
 
-    private RestEndpoint(ServiceRegistration<Servlet> registration, ServiceTracker<Sessions, Sessions> sessions) {
+    private RestEndpoint(ServiceRegistration<Servlet> registration, ServiceTracker<Sessions, Sessions> sessions,
+                         ServiceTracker<ServerReadiness, ServerReadiness> readiness) {
         this.registration = registration;
         this.sessions = sessions;
+        this.readiness = readiness;
     }
 
     /**
@@ -53,7 +57,13 @@ public final class RestEndpoint implements AutoCloseable {
         Set<Object> singletons = new HashSet<>(List.of(resources));
         CanonicalJson json = new CanonicalJson();
         singletons.add(new JsonBody(json, maxBodyBytes));
-        singletons.add(new ProblemMapper());
+        // a path none of the endpoint's resources has is 503 while the server starts: its own endpoint may be on its way
+        ServiceTracker<ServerReadiness, ServerReadiness> readiness = new ServiceTracker<>(context, ServerReadiness.class, null);
+        readiness.open();
+        singletons.add(new ProblemMapper(() -> {
+            ServerReadiness server = readiness.getService();
+            return server == null ? List.of("the server's readiness is not known yet") : server.pending();
+        }));
         // tokens are checked by whichever Sessions service is registered at the time of the request
         ServiceTracker<Sessions, Sessions> sessions = new ServiceTracker<>(context, Sessions.class, null);
         sessions.open();
@@ -68,7 +78,7 @@ public final class RestEndpoint implements AutoCloseable {
         props.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_SERVLET_PATTERN, ROOT + path + "/*");
         props.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_SERVLET_NAME, "switchboard-api" + path.replace('/', '-'));
         props.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_SERVLET_ASYNC_SUPPORTED, async);
-        return new RestEndpoint(context.registerService(Servlet.class, new Endpoint(application), props), sessions);
+        return new RestEndpoint(context.registerService(Servlet.class, new Endpoint(application), props), sessions, readiness);
     }
 
     @Override
@@ -80,6 +90,7 @@ public final class RestEndpoint implements AutoCloseable {
         }
         try {
             sessions.close();
+            readiness.close();
         } catch (IllegalStateException alreadyGone) {
             // the bundle stopped first
         }

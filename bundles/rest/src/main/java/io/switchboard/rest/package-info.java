@@ -4,7 +4,7 @@
  * {@code application/problem+json} errors and its login (HTTP Basic against the Karaf realm).
  */
 @Export
-@Version("1.2.0")
+@Version("1.3.0")
 package io.switchboard.rest;
 
 import org.osgi.annotation.bundle.Export;

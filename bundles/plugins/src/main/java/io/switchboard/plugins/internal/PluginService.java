@@ -9,6 +9,7 @@ import io.switchboard.plugins.PluginRefusedException;
 import io.switchboard.plugins.Plugins;
 import io.switchboard.plugins.Preview;
 import io.switchboard.plugins.UpgradeReport;
+import io.switchboard.rest.Readiness;
 import io.switchboard.rest.RestEndpoint;
 import io.switchboard.store.Store;
 import java.io.IOException;
@@ -93,8 +94,7 @@ public class PluginService implements Plugins {
     private final Installations installations;
     private final FeatureDeployment deployment;
     private final Drain drain;
-    private final Components components;
-    private final HttpEndpoints endpointsServed;
+    private final Readiness readiness;
     private final List<AutoCloseable> endpoints = new ArrayList<>();
     private final PluginsMBean mbean;
 
@@ -114,8 +114,7 @@ public class PluginService implements Plugins {
         this.installations = new Installations(store);
         this.deployment = new FeatureDeployment(features, context, Path.of(data, "kar"));
         this.drain = new Drain(context, config.drainTimeoutSeconds());
-        this.components = new Components(scr, this::current);
-        this.endpointsServed = new HttpEndpoints(http);
+        this.readiness = new Readiness(scr, http, this::current);
         if (config.allowUnsigned()) {
             LOG.warn("Unsigned plugins are allowed (allowUnsigned=true in etc/io.switchboard.plugins.cfg): for development only");
         }
@@ -425,8 +424,8 @@ public class PluginService implements Plugins {
     /**
      * Until the plugin serves: every bundle active, its configurations in Config Admin (a feature's
      * configfile reaches Config Admin a moment after the bundles start, and a configuration set before
-     * that would be overwritten by the file), every component running with them (Components), its HTTP
-     * endpoints served (HttpEndpoints), and for a plugin that reads the bus its routes running. An install or upgrade answers only then, so the
+     * that would be overwritten by the file), every component running with them and its HTTP
+     * endpoints served (Readiness), and for a plugin that reads the bus its routes running. An install or upgrade answers only then, so the
      * plugin's first message finds it whole.
      */
     private void awaitStarted(PluginDescriptor d) throws Exception {
@@ -440,8 +439,7 @@ public class PluginService implements Plugins {
             boolean configured = System.nanoTime() - started > 10_000_000_000L || d.configurations().stream().allMatch(this::configured);
             List<String> pending = new ArrayList<>();
             if (active) {
-                pending.addAll(components.pending(bundles));
-                pending.addAll(endpointsServed.pending(bundles));
+                pending.addAll(readiness.pending(bundles));
             }
             if (active && configured && pending.isEmpty() && drain.started(bundles, !d.reads().isEmpty())) {
                 return;

@@ -38,6 +38,8 @@ public class AgentRestService {
     private CustomerDirectory directory;
     @Reference
     private Sessions sessions;
+    @Reference
+    private ServerReadiness readiness;
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
     void addContext(CamelContext context) {
@@ -52,7 +54,7 @@ public class AgentRestService {
     void activate(BundleContext context) {
         endpoint = RestEndpoint.publish(context, "", RestEndpoint.DEFAULT_MAX_BODY_BYTES, false,
                 new AgentApi(desk, queue -> new DeadLetterQueue(bus, queue)),
-                new HealthApi(bus, store, this::routeStates),
+                new HealthApi(bus, store, this::routeStates, readiness::pending),
                 new SessionApi(sessions),
                 new CustomerApi(directory, ids -> store.inTransaction(
                         s -> s.conversations().ofCustomers(s.customers().group(ids.get(0)), false, 200))));

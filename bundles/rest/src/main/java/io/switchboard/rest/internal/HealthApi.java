@@ -4,6 +4,7 @@ import io.switchboard.bus.Bus;
 import io.switchboard.store.Store;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Supplier;
@@ -19,18 +20,24 @@ import javax.ws.rs.core.Response;
 @PermitAll
 public final class HealthApi {
 
-    /** UP only when the bus and the database answer and every route is started. */
-    public record Health(String status, String bus, String database, Map<String, String> routes) {
+    /**
+     * UP only when the bus and the database answer, every route is started and nothing is pending: every
+     * Switchboard and plugin bundle active, its components satisfied, its endpoints served
+     * ({@link ServerReadiness}). {@code pending} says what is still awaited; empty when UP.
+     */
+    public record Health(String status, String bus, String database, Map<String, String> routes, List<String> pending) {
     }
 
     private final Bus bus;
     private final Store store;
     private final Supplier<Map<String, String>> routes;
+    private final Supplier<List<String>> pending;
 
-    public HealthApi(Bus bus, Store store, Supplier<Map<String, String>> routes) {
+    public HealthApi(Bus bus, Store store, Supplier<Map<String, String>> routes, Supplier<List<String>> pending) {
         this.bus = bus;
         this.store = store;
         this.routes = routes;
+        this.pending = pending;
     }
 
     @GET
@@ -40,10 +47,12 @@ public final class HealthApi {
         String busState = bus.isReachable() ? "UP" : "DOWN";
         String dbState = store.isReachable() ? "UP" : "DOWN";
         Map<String, String> routeStates = new TreeMap<>(routes.get());
+        List<String> waiting = pending.get();
         boolean up = busState.equals("UP") && dbState.equals("UP")
-                && routeStates.values().stream().allMatch("Started"::equals);
-        Health health = new Health(up ? "UP" : "DOWN", busState, dbState, routeStates);
-        return Response.status(up ? 200 : 503).entity(health).build();
+                && routeStates.values().stream().allMatch("Started"::equals) && waiting.isEmpty();
+        Health health = new Health(up ? "UP" : "DOWN", busState, dbState, routeStates, waiting);
+        Response.ResponseBuilder answer = Response.status(up ? 200 : 503).entity(health).header("Cache-Control", "no-store");
+        return (up ? answer : answer.header("Retry-After", UnservedPaths.RETRY_AFTER)).build();
     }
 
     @GET

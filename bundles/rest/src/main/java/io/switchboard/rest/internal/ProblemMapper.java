@@ -2,7 +2,9 @@ package io.switchboard.rest.internal;
 
 import io.switchboard.api.Ids;
 import io.switchboard.rest.Problem;
+import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.function.Supplier;
 import javax.ws.rs.WebApplicationException;
 import javax.ws.rs.core.Response;
 import javax.ws.rs.ext.ExceptionMapper;
@@ -20,6 +22,16 @@ public final class ProblemMapper implements ExceptionMapper<Throwable> {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProblemMapper.class);
 
+    private final Supplier<List<String>> starting;
+
+    /**
+     * @param starting what the server still waits for ({@link ServerReadiness#pending()}); while anything is,
+     *                 a path no resource has answers 503 with Retry-After: its endpoint is on its way
+     */
+    public ProblemMapper(Supplier<List<String>> starting) {
+        this.starting = starting;
+    }
+
     @Override
     public Response toResponse(Throwable e) {
         if (e instanceof WebApplicationException wae) {
@@ -28,6 +40,15 @@ public final class ProblemMapper implements ExceptionMapper<Throwable> {
                 return r;
             }
             Response.StatusType status = r.getStatusInfo();
+            if (status.getStatusCode() == 404) {
+                // the JAX-RS runtime's own "no resource matches"; an endpoint's own absence is a NoSuchElementException
+                List<String> pending = starting.get();
+                if (!pending.isEmpty()) {
+                    return Response.fromResponse(Problem.of(503, "Service unavailable",
+                            "Switchboard is starting; retry shortly (" + pending.get(0) + ")").toResponse())
+                            .header("Retry-After", UnservedPaths.RETRY_AFTER).build();
+                }
+            }
             return Problem.of(status.getStatusCode(), status.getReasonPhrase(), e.getMessage()).toResponse();
         }
         if (e instanceof IllegalArgumentException) {
