@@ -1,191 +1,246 @@
 package io.switchboard.benchmarks;
 
+import io.switchboard.testkit.TestDatabase;
 import io.switchboard.testkit.TestServer;
-import jakarta.jms.Connection;
-import jakarta.jms.DeliveryMode;
-import jakarta.jms.MessageConsumer;
-import jakarta.jms.MessageProducer;
-import jakarta.jms.Session;
-import jakarta.jms.TextMessage;
-import jakarta.json.Json;
-import jakarta.json.JsonObject;
-import java.io.StringReader;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.apache.qpid.jms.JmsConnectionFactory;
+import org.postgresql.ds.PGSimpleDataSource;
 
 /**
- * Web chat end to end on the real distribution: N messages POSTed by C concurrent clients, each timed
- * from the start of its POST until the core's {@code message.received} event for it (published after
- * the database commit). Beside it, the same broker's raw durable send→receive rate with C producers.
+ * Web chat on the real distribution, open loop. The visitors' leg offers fixed rates of messages and
+ * times each from its intended send time until the core has stored it; the agents' leg offers
+ * replies and times each until the visitor's stream delivers it. Beside them: the server's boot time,
+ * idle memory and CPU per message, a flight recording at 500 msg/s, and the embedded broker's own
+ * durable throughput over AMQP and CORE. The last line is the {@code RESULT} line.
+ *
+ * <p>Usage: benchmarks/run [--db h2|postgresql] [--rates 100,250,500,1000,1500] [--warmup 20] [--measure 60]
+ * [--reply-rate 200] [--reply-warmup s] [--reply-measure s] [--visitors 500] [--reply-conversations 50]
+ * [--agents 4] [--raw 10] [--idle 20]
  */
 public final class WebchatBenchmark {
 
+    /** What to run, from the command line. */
+    record Plan(boolean postgres, List<Double> rates, Duration warmup, Duration measure, double replyRate,
+                Duration replyWarmup, Duration replyMeasure, int visitors, int replyConversations, int agents,
+                Duration raw, Duration idle) {
+
+        static final double PROFILED_RATE = 500;
+
+        static Plan parse(String[] args) {
+            Map<String, String> given = new LinkedHashMap<>();
+            for (int i = 0; i < args.length; i++) {
+                if (!args[i].startsWith("--") || i + 1 == args.length) {
+                    throw new IllegalArgumentException("expected --name value, got " + String.join(" ", args));
+                }
+                given.put(args[i].substring(2), args[++i]);
+            }
+            String db = given.getOrDefault("db", "h2");
+            if (!db.equals("h2") && !db.equals("postgresql")) {
+                throw new IllegalArgumentException("--db is h2 or postgresql, not " + db);
+            }
+            List<Double> rates = Arrays.stream(given.getOrDefault("rates", "100,250,500,1000,1500").split(","))
+                    .map(String::trim).map(Double::parseDouble).sorted().toList();
+            Duration warmup = seconds(given.getOrDefault("warmup", "20"));
+            Duration measure = seconds(given.getOrDefault("measure", "60"));
+            Plan plan = new Plan(db.equals("postgresql"), rates, warmup, measure,
+                    Double.parseDouble(given.getOrDefault("reply-rate", "200")),
+                    given.containsKey("reply-warmup") ? seconds(given.get("reply-warmup")) : warmup,
+                    given.containsKey("reply-measure") ? seconds(given.get("reply-measure")) : measure,
+                    Integer.parseInt(given.getOrDefault("visitors", "500")),
+                    Integer.parseInt(given.getOrDefault("reply-conversations", "50")),
+                    Integer.parseInt(given.getOrDefault("agents", "4")),
+                    seconds(given.getOrDefault("raw", "10")), seconds(given.getOrDefault("idle", "20")));
+            given.keySet().removeAll(List.of("db", "rates", "warmup", "measure", "reply-rate", "reply-warmup", "reply-measure",
+                    "visitors", "reply-conversations", "agents", "raw", "idle"));
+            if (!given.isEmpty()) {
+                throw new IllegalArgumentException("unknown option(s) " + given.keySet());
+            }
+            return plan;
+        }
+
+        private static Duration seconds(String value) {
+            return Duration.ofMillis(Math.round(Double.parseDouble(value) * 1000));
+        }
+
+        /** 500, or the highest rate below it, or the lowest if all are higher. */
+        double profiledRate() {
+            return rates.stream().filter(r -> r <= PROFILED_RATE).reduce((a, b) -> b).orElse(rates.get(0));
+        }
+    }
+
+    /** Each visitor's first message (its conversation opens) goes at this rate, before any measurement. */
+    static final double OPENING_RATE = 50;
+
     public static void main(String[] args) throws Exception {
-        int messages = args.length > 0 ? Integer.parseInt(args[0]) : 2000;
-        int clients = args.length > 1 ? Integer.parseInt(args[1]) : 8;
+        Plan plan = Plan.parse(args);
         String password = "bench-" + UUID.randomUUID();
-        try (TestServer server = TestServer.unpack(
-                TestServer.findDistribution(Path.of(System.getProperty("switchboard.distro.dir"))),
-                Path.of(System.getProperty("switchboard.bench.dir")), password)
+        String agentPassword = "agent-" + UUID.randomUUID();
+        Map<String, String> agents = new LinkedHashMap<>();
+        for (int i = 1; i <= plan.agents(); i++) {
+            agents.put("bench-agent-" + i, agentPassword);
+        }
+        Path target = Path.of(System.getProperty("switchboard.bench.dir")).getParent();
+        TestDatabase database = plan.postgres() ? TestDatabase.postgres() : null;
+        TestServer server = TestServer.unpack(
+                        TestServer.findDistribution(Path.of(System.getProperty("switchboard.distro.dir"))),
+                        Path.of(System.getProperty("switchboard.bench.dir")), password)
                 // every simulated visitor posts from this one address: the per-address limit would be the figure
                 .configure("io.switchboard.channel.webchat", "ratePerMinute", "100000000")
-                .requireRoutes("switchboard-conversation/conversation-inbound", "switchboard-webchat/webchat-inbound")) {
-            long boot = System.nanoTime();
-            server.start();
-            System.out.printf("server healthy after %.1f s (bin/karaf to /health UP)%n", (System.nanoTime() - boot) / 1e9);
-            JmsConnectionFactory factory = new JmsConnectionFactory(TestServer.ADMIN, password, server.busUrl());
-            webchat(server, factory, Math.min(200, messages), clients); // warm-up
-            rawArtemis(factory, Math.min(200, messages), clients);
-            Result chat = webchat(server, factory, messages, clients);
-            Result raw = rawArtemis(factory, messages, clients);
-            System.out.println();
-            System.out.printf("machine: %d cores, Java %s%n", Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
-            System.out.printf("webchat end to end (POST -> stored, %d msgs, %d clients): %8.0f msg/s   p50 %6.1f ms   p99 %6.1f ms%n",
-                    messages, clients, chat.rate, chat.p50, chat.p99);
-            System.out.printf("raw Artemis durable send->receive (%d msgs, %d producers): %8.0f msg/s   p50 %6.1f ms   p99 %6.1f ms%n",
-                    messages, clients, raw.rate, raw.p50, raw.p99);
-            server.jvm().flatMap(p -> p.info().totalCpuDuration()).ifPresent(cpu ->
-                    System.out.printf("server JVM CPU time: %.1f s%n", cpu.toMillis() / 1000.0));
+                // routes both ends of the web chat need (the widget's POST goes to sb.inbound without a route)
+                .requireRoutes("switchboard-conversation/conversation-inbound", "switchboard-webchat/webchat-outbound");
+        agents.forEach(server::addAgent);
+        if (database != null) {
+            String pid = "org.ops4j.datasource-switchboard";
+            server.configure(pid, "osgi.jdbc.driver.name", "PostgreSQL JDBC Driver")
+                    .configure(pid, "url", ((PGSimpleDataSource) database.dataSource()).getUrl())
+                    .configure(pid, "user", ((PGSimpleDataSource) database.dataSource()).getUser())
+                    .configure(pid, "password", "");
         }
-        // the HTTP client's and JMS listeners' threads are not daemons; exec:java would wait on them
-        System.exit(0);
+        int status = 0;
+        try {
+            run(plan, server, password, agents, target);
+        } catch (Throwable e) {
+            e.printStackTrace(System.out);
+            System.out.println("server log: " + server.home().resolve("data/log/karaf.log"));
+            status = 1;
+        } finally {
+            server.stop();
+            if (database != null) {
+                database.close();
+            }
+        }
+        // the HTTP clients' and JMS listeners' threads are not daemons; exec:java would wait on them
+        System.exit(status);
     }
 
-    record Result(double rate, double p50, double p99) {
-    }
+    private static void run(Plan plan, TestServer server, String password, Map<String, String> agents, Path target) throws Exception {
+        String db = plan.postgres() ? "postgresql" : "h2";
+        System.out.printf("machine: %d cores, Java %s; database %s; rates %s msg/s, %.0f s warm-up + %.0f s measured each%n",
+                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), db, plan.rates(),
+                plan.warmup().toMillis() / 1000.0, plan.measure().toMillis() / 1000.0);
+        long launched = System.nanoTime();
+        server.start();
+        double bootSeconds = (System.nanoTime() - launched) / 1e9;
+        ServerJvm jvm = new ServerJvm(server.jvm().orElseThrow(() -> new IllegalStateException("no server JVM")));
+        System.out.printf("boot: %.1f s (bin/karaf to /health UP with the web chat routes started); server pid %d%n",
+                bootSeconds, jvm.pid());
+        long idleCpu = jvm.cpuNanos();
+        long idleFrom = System.nanoTime();
+        Thread.sleep(plan.idle().toMillis());
+        double idleRss = jvm.rssMegabytes();
+        // what the server spends doing nothing (timers, the routing loop, late bundles) is in every CPU figure below
+        System.out.printf("idle after %.0f s: RSS %.0f MB, CPU %.0f %% of one core%n", plan.idle().toMillis() / 1000.0, idleRss,
+                100.0 * (jvm.cpuNanos() - idleCpu) / (System.nanoTime() - idleFrom));
 
-    static Result webchat(TestServer server, JmsConnectionFactory factory, int messages, int clients) throws Exception {
-        Map<String, Long> started = new ConcurrentHashMap<>();
-        Map<String, Long> stored = new ConcurrentHashMap<>();
-        CountDownLatch all = new CountDownLatch(messages);
-        try (Connection c = factory.createConnection(); Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
-             MessageConsumer events = s.createConsumer(s.createTopic("sb.events"))) {
-            events.setMessageListener(m -> {
-                try {
-                    JsonObject event = Json.createReader(new StringReader(((TextMessage) m).getText())).readObject();
-                    if ("message.received".equals(event.getString("type"))) {
-                        String id = event.getJsonObject("data").getString("messageId");
-                        if (stored.putIfAbsent(id, System.nanoTime()) == null && started.containsKey(id)) {
-                            all.countDown();
-                        }
-                    }
-                } catch (Exception e) {
-                    e.printStackTrace();
+        JmsConnectionFactory amqp = new JmsConnectionFactory(TestServer.ADMIN, password, server.busUrl());
+        Profile profile = new Profile(jvm, target.resolve("jfr").resolve("webchat-" + db + "-"
+                + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + ".jfr"));
+        double profiled = plan.profiledRate();
+        List<Window> stored = new ArrayList<>();
+        System.out.println();
+        System.out.println("visitors' messages, POST -> stored (message.received), latency from the intended send time, "
+                + plan.visitors() + " visitors:");
+        System.out.println(Window.header());
+        try (VisitorMessages visitors = new VisitorMessages(server, amqp, jvm, plan.visitors())) {
+            Window opening = visitors.openConversations(OPENING_RATE);
+            System.out.println(opening.row() + "   <- each visitor's first message, not counted");
+            Thread.sleep(2000);
+            for (double rate : plan.rates()) {
+                boolean profileThis = rate == profiled;
+                Window w = visitors.offer(rate, plan.warmup(), plan.measure(),
+                        profileThis ? profile::start : null, profileThis ? profile::stop : null);
+                stored.add(w);
+                System.out.println(w.row());
+                if (w.errors() > 0) {
+                    System.out.println("         errors: " + w.errorKinds());
                 }
-            });
-            c.start();
-            HttpClient http = HttpClient.newBuilder().executor(Executors.newFixedThreadPool(clients)).build();
-            ExecutorService pool = Executors.newFixedThreadPool(clients);
-            AtomicInteger next = new AtomicInteger();
-            String[] visitors = new String[Math.max(clients * 4, 1)];
-            for (int i = 0; i < visitors.length; i++) {
-                visitors[i] = "bench" + UUID.randomUUID().toString().replace("-", "");
-            }
-            long begin = System.nanoTime();
-            for (int t = 0; t < clients; t++) {
-                pool.execute(() -> {
-                    int i;
-                    while ((i = next.getAndIncrement()) < messages) {
-                        String body = "{\"visitorId\":\"" + visitors[i % visitors.length] + "\",\"text\":\"压测消息 " + i
-                                + " 📦\",\"clientMessageId\":\"b" + i + "-" + begin + "\"}";
-                        long t0 = System.nanoTime();
-                        try {
-                            HttpResponse<String> r = http.send(HttpRequest.newBuilder(server.url("/switchboard/api/webchat/messages"))
-                                    .header("Content-Type", "application/json")
-                                    .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build(),
-                                    HttpResponse.BodyHandlers.ofString());
-                            if (r.statusCode() != 202) {
-                                throw new IllegalStateException(r.statusCode() + " " + r.body());
-                            }
-                            String id = Json.createReader(new StringReader(r.body())).readObject().getString("messageId");
-                            started.put(id, t0);
-                            if (stored.containsKey(id)) {
-                                all.countDown();
-                            }
-                        } catch (Exception e) {
-                            throw new IllegalStateException(e);
-                        }
-                    }
-                });
-            }
-            pool.shutdown();
-            if (!all.await(10, TimeUnit.MINUTES)) {
-                throw new IllegalStateException("only " + (messages - all.getCount()) + " of " + messages + " stored");
-            }
-            long end = stored.values().stream().mapToLong(Long::longValue).max().orElseThrow();
-            double[] latencies = started.entrySet().stream().mapToDouble(e -> (stored.get(e.getKey()) - e.getValue()) / 1e6).toArray();
-            return result(messages, end - begin, latencies);
-        }
-    }
-
-    static Result rawArtemis(JmsConnectionFactory factory, int messages, int producers) throws Exception {
-        String queue = "bench.raw." + UUID.randomUUID();
-        CountDownLatch all = new CountDownLatch(messages);
-        List<Double> latencies = java.util.Collections.synchronizedList(new ArrayList<>());
-        try (Connection consumerConnection = factory.createConnection();
-             Session cs = consumerConnection.createSession(false, Session.AUTO_ACKNOWLEDGE);
-             MessageConsumer consumer = cs.createConsumer(cs.createQueue(queue))) {
-            consumer.setMessageListener(m -> {
-                try {
-                    latencies.add((System.nanoTime() - m.getLongProperty("sent")) / 1e6);
-                } catch (Exception e) {
-                    e.printStackTrace();
+                if (w.failed()) {
+                    System.out.printf("         %.0f msg/s is beyond this server: no higher rate is tried%n", rate);
+                    break;
                 }
-                all.countDown();
-            });
-            consumerConnection.start();
-            AtomicInteger next = new AtomicInteger();
-            ExecutorService pool = Executors.newFixedThreadPool(producers);
-            long begin = System.nanoTime();
-            for (int t = 0; t < producers; t++) {
-                pool.execute(() -> {
-                    try (Connection c = factory.createConnection(); Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
-                         MessageProducer p = s.createProducer(s.createQueue(queue))) {
-                        p.setDeliveryMode(DeliveryMode.PERSISTENT);
-                        int i;
-                        while ((i = next.getAndIncrement()) < messages) {
-                            TextMessage m = s.createTextMessage("{\"text\":\"压测消息 " + i + "\"}");
-                            m.setLongProperty("sent", System.nanoTime());
-                            p.send(m);
-                        }
-                    } catch (Exception e) {
-                        throw new IllegalStateException(e);
-                    }
-                });
+                Thread.sleep(2000);
             }
-            pool.shutdown();
-            if (!all.await(10, TimeUnit.MINUTES)) {
-                throw new IllegalStateException("raw: only " + (messages - all.getCount()) + " received");
-            }
-            long end = System.nanoTime();
-            return result(messages, end - begin, latencies.stream().mapToDouble(Double::doubleValue).toArray());
         }
+
+        System.out.println();
+        System.out.printf("agents' replies, POST -> frame on the visitor's stream, latency from the intended send time, %.0f/s:%n",
+                plan.replyRate());
+        Window replies = null;
+        try (AgentReplies leg = new AgentReplies(server, jvm, agents)) {
+            leg.setUp(plan.replyConversations());
+            System.out.println(Window.header());
+            replies = leg.offer(plan.replyRate(), plan.replyWarmup(), plan.replyMeasure());
+            System.out.println(replies.row());
+            if (replies.errors() > 0) {
+                System.out.println("         errors: " + replies.errorKinds());
+            }
+        } catch (IllegalStateException e) {
+            // a setup the server refused: the other figures still stand
+            System.out.println("replies not measured: " + e.getMessage());
+        }
+
+        System.out.println();
+        int port = Integer.parseInt(server.busUrl().substring(server.busUrl().lastIndexOf(':') + 1));
+        // the confirmation window is what lets a CORE producer send asynchronously with a CompletionListener
+        ActiveMQConnectionFactory core = new ActiveMQConnectionFactory(
+                "tcp://127.0.0.1:" + port + "?confirmationWindowSize=1048576", TestServer.ADMIN, password);
+        List<RawBroker.Result> raw = new ArrayList<>();
+        for (int inFlight : new int[] {1, 100}) {
+            raw.add(RawBroker.measure("AMQP", amqp, inFlight, plan.raw()));
+            raw.add(RawBroker.measure("CORE", core, inFlight, plan.raw()));
+        }
+        raw.forEach(r -> System.out.println(r.line()));
+        core.close();
+
+        System.out.println();
+        if (profile.recorded()) {
+            System.out.print(profile.report());
+        } else {
+            System.out.printf("profile: none (the measured window at %.0f msg/s was not reached)%n", profiled);
+        }
+
+        System.out.println();
+        Window sustained = stored.stream().filter(Window::sustained).reduce((a, b) -> b).orElse(null);
+        Window costed = sustained != null ? sustained : stored.isEmpty() ? null : stored.get(0);
+        Window at500 = stored.stream().filter(w -> w.offered == 500).findFirst().orElse(null);
+        System.out.printf("sustained: %s; CPU per stored message measured at %s msg/s%n",
+                sustained == null ? "no rate" : String.format("%.0f msg/s (p99 < 1 s, no errors, no backlog)", sustained.offered),
+                costed == null ? "n/a" : String.format("%.0f", costed.offered));
+        System.out.println(String.join(" ", "RESULT",
+                "sustained_msgs_per_s=" + (sustained == null ? "0" : whole(sustained.offered)),
+                "p99_store_ms_at_500=" + (at500 == null || at500.aborted() || at500.count() == 0 ? "n/a" : millis(at500.percentile(99))),
+                // the key names the rate it is defined at; another rate's figure is in the table above
+                "p99_reply_ms_at_200=" + (plan.replyRate() != 200 || replies == null || replies.count() == 0 ? "n/a" : millis(replies.percentile(99))),
+                "cpu_ms_per_msg=" + (costed == null || Double.isNaN(costed.cpuMillisPerArrival()) ? "n/a"
+                        : String.format(Locale.ROOT, "%.2f", costed.cpuMillisPerArrival())),
+                "raw_amqp_100_msgs_per_s=" + whole(find(raw, "AMQP", 100).rate()),
+                "raw_core_100_msgs_per_s=" + whole(find(raw, "CORE", 100).rate()),
+                "db=" + db,
+                "idle_rss_mb=" + whole(idleRss),
+                "boot_s=" + String.format(Locale.ROOT, "%.1f", bootSeconds)));
     }
 
-    static Result result(int messages, long nanos, double[] latencies) {
-        Arrays.sort(latencies);
-        return new Result(messages / (nanos / 1e9), percentile(latencies, 0.50), percentile(latencies, 0.99));
+    private static RawBroker.Result find(List<RawBroker.Result> raw, String protocol, int inFlight) {
+        return raw.stream().filter(r -> r.protocol().equals(protocol) && r.inFlight() == inFlight).findFirst().orElseThrow();
     }
 
-    static double percentile(double[] sorted, double p) {
-        if (sorted.length == 0) {
-            return Double.NaN;
-        }
-        return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p * sorted.length) - 1)];
+    private static String whole(double value) {
+        return String.valueOf(Math.round(value));
+    }
+
+    /** Tenths below 100 ms, where they still mean something; whole milliseconds above. */
+    private static String millis(double value) {
+        return value < 100 ? String.format(Locale.ROOT, "%.1f", value) : whole(value);
     }
 }
