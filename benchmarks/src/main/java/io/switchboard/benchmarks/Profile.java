@@ -93,7 +93,7 @@ final class Profile {
         b.append(String.format("profile %s: %d CPU samples (jdk.ExecutionSample)%n", file, samples));
         b.append("  hottest top frames (self time):\n");
         append(b, top, samples);
-        b.append("  hottest io.switchboard.* / org.apache.* frames anywhere on the stack (inclusive; stacks cut at JFR's 64 frames):\n");
+        b.append("  hottest io.switchboard.* / org.apache.* frames anywhere on the stack (inclusive; stacks up to 512 frames):\n");
         append(b, inclusive, samples);
         return b.toString();
     }

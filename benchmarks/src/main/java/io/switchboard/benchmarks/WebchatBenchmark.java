@@ -92,6 +92,8 @@ public final class WebchatBenchmark {
         }
         Path target = Path.of(System.getProperty("switchboard.bench.dir")).getParent();
         TestDatabase database = plan.postgres() ? TestDatabase.postgres() : null;
+        // JFR's default 64 frames cut a request's stack inside CXF, before the platform's own frames
+        System.setProperty("switchboard.server.javaOpts", "-XX:FlightRecorderOptions:stackdepth=512");
         TestServer server = TestServer.unpack(
                         TestServer.findDistribution(Path.of(System.getProperty("switchboard.distro.dir"))),
                         Path.of(System.getProperty("switchboard.bench.dir")), password)

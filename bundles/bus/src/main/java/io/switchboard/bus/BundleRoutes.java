@@ -42,6 +42,7 @@ public final class BundleRoutes implements AutoCloseable {
         OsgiDefaultCamelContext context = new OsgiDefaultCamelContext(bundleContext);
         context.getCamelContextExtension().setName(name);
         context.addComponent("bus", busComponent(bus));
+        context.addComponent("bus-batch", batchComponent(bus));
         try {
             // Explicitly, because the factory is not found through a plugin's bundle class loader;
             // JMX is how Hawtio and operators see every route.
@@ -70,6 +71,11 @@ public final class BundleRoutes implements AutoCloseable {
         component.setHeaderFilterStrategy(new BusHeaderFilter());
         component.setRecoveryInterval(2000);
         return component;
+    }
+
+    /** The {@code bus-batch} component: consumes a bus address in batches ({@link BusBatch}). */
+    public static org.apache.camel.Component batchComponent(Bus bus) {
+        return new io.switchboard.bus.internal.BatchComponent(bus);
     }
 
     public CamelContext context() {

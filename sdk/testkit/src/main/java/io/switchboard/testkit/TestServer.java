@@ -145,6 +145,11 @@ public final class TestServer implements AutoCloseable {
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(home.resolve("console.out").toFile()));
             pb.environment().put("SB_ADMIN_PASSWORD", adminPassword);
+            // bin/karaf adds EXTRA_JAVA_OPTS to the JVM's options: a benchmark's profiler settings, say
+            String extra = System.getProperty("switchboard.server.javaOpts");
+            if (extra != null && !extra.isBlank()) {
+                pb.environment().put("EXTRA_JAVA_OPTS", extra);
+            }
             launcher = pb.start();
         } catch (IOException e) {
             throw new UncheckedIOException(e);

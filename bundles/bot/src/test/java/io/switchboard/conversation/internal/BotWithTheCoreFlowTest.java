@@ -59,7 +59,8 @@ class BotWithTheCoreFlowTest {
         desk = new Desk(store, bus, json);
         camel = new DefaultCamelContext();
         camel.addComponent("bus", BundleRoutes.busComponent(bus));
-        camel.addRoutes(new InboundRoutes(store, bus, json, new InboundRoutes.Policy(true, Duration.ofMinutes(30))));
+        camel.addComponent("bus-batch", BundleRoutes.batchComponent(bus));
+        camel.addRoutes(new InboundRoutes(store, json, new InboundRoutes.Policy(true, Duration.ofMinutes(30))));
         camel.addRoutes(BotRoutesForTests.withRefundArticle(store, desk, json));
         camel.start();
     }

@@ -203,6 +203,9 @@ public class ArtemisBus implements Bus {
         JmsConnectionFactory qpid = new JmsConnectionFactory(user, password, url);
         // Sends must be synchronous and persistent: a 202 to a customer means the broker has the message.
         qpid.setForceSyncSend(true);
+        // receiveNoWait takes what the consumer has prefetched, never asks the broker to drain: a batch
+        // (BusBatch) takes what is ready, and a drain the busy broker answered late failed the consumer
+        qpid.setReceiveNoWaitLocalOnly(true);
         qpid.setClientIDPrefix("switchboard-");
         pool = new JmsPoolConnectionFactory();
         pool.setConnectionFactory(loginPatience.isZero() ? qpid : new RetriedLogins(qpid, loginPatience));

@@ -46,7 +46,7 @@ public class ConversationService {
         CanonicalJson json = new CanonicalJson();
         InboundRoutes.Policy policy = new InboundRoutes.Policy(config.botEnabled(),
                 Duration.ofMinutes(Math.max(0, config.continueWithinMinutes())));
-        routes = BundleRoutes.start(context, "switchboard-conversation", bus, new InboundRoutes(store, bus, json, policy));
+        routes = BundleRoutes.start(context, "switchboard-conversation", bus, new InboundRoutes(store, json, policy));
         desk = context.registerService(AgentDesk.class, new Desk(store, bus, json), null);
         directory = context.registerService(CustomerDirectory.class, new Directory(store, bus, json), null);
     }

@@ -11,8 +11,7 @@ import io.switchboard.api.DomainEvent;
 import io.switchboard.api.Ids;
 import io.switchboard.api.Message;
 import io.switchboard.api.TimelineEntry;
-import io.switchboard.bus.Bus;
-import io.switchboard.bus.DeadLetters;
+import io.switchboard.bus.BusBatch;
 import io.switchboard.store.Store;
 import io.switchboard.store.StoreSession;
 import java.sql.SQLException;
@@ -28,10 +27,11 @@ import org.apache.camel.builder.RouteBuilder;
 /**
  * Everything the channels put on {@code sb.inbound} becomes a stored message in a conversation.
  *
- * <p>Consumption is transacted: the broker forgets a message only after the database has it (or the
- * dead-letter queue does). A redelivery after a crash finds the message already stored by its
- * channel message id and only repeats what follows the commit (the events and the hand-over to the
- * bot), which the broker dedupes by their ids.
+ * <p>Consumption is batched and transacted ({@link BusBatch}): the broker forgets a batch only after
+ * the database has it (or the dead-letter queue has its poison message), and what the batch produced
+ * (the events, the hand-over to the bot) is committed on the broker with it. A redelivery after a crash
+ * between the two commits finds the messages already stored by their channel message ids and only
+ * repeats what follows, which the broker dedupes by their ids.
  */
 final class InboundRoutes extends RouteBuilder {
 
@@ -42,60 +42,87 @@ final class InboundRoutes extends RouteBuilder {
     }
 
     private final Store store;
-    private final Bus bus;
     private final CanonicalJson json;
     private final Policy policy;
 
-    InboundRoutes(Store store, Bus bus, CanonicalJson json, Policy policy) {
+    InboundRoutes(Store store, CanonicalJson json, Policy policy) {
         this.store = store;
-        this.bus = bus;
         this.json = json;
         this.policy = policy;
     }
 
+    /** Messages taken and stored in one transaction at most; enough to amortise a commit, few enough to stay quick. */
+    static final int BATCH = 50;
+    /** Consumers of sb.inbound: the broker keeps each conversation with one of them. */
+    static final int CONSUMERS = 4;
+
     @Override
     public void configure() {
-        errorHandler(DeadLetters.forAddress(BusAddress.INBOUND));
-        from("bus:queue:" + BusAddress.INBOUND + "?transacted=true&asyncStartListener=true&concurrentConsumers=8")
+        // the batch consumer retries and dead-letters by itself, a poison message alone (BusBatch)
+        from("bus-batch:" + BusAddress.INBOUND + "?size=" + BATCH + "&consumers=" + CONSUMERS)
                 .routeId(ROUTE_ID)
+                .errorHandler(noErrorHandler())
                 .process(this::receive);
     }
 
-    private record Outcome(Message stored, boolean withBot) {
+    private record Outcome(Message stored, boolean withBot, Steps steps) {
     }
 
-    void receive(Exchange exchange) throws org.apache.camel.InvalidPayloadException {
-        Message message = json.fromJson(exchange.getMessage().getMandatoryBody(String.class), Message.class);
-        if (message.direction() != Direction.INBOUND) {
-            throw new IllegalArgumentException("sb.inbound takes INBOUND messages, got " + message.direction());
+    /**
+     * A batch of what the channels put on {@code sb.inbound}: the messages someone wrote are stored in
+     * one transaction, in the order the broker gave them (a conversation's order); what follows from
+     * them, the hand-over to the bot and the events, goes out when the batch commits. A call event is
+     * recorded in a transaction of its own.
+     */
+    void receive(Exchange exchange) {
+        List<Message> written = new java.util.ArrayList<>();
+        for (BusBatch.Delivery delivery : BusBatch.deliveries(exchange)) {
+            Message message = json.fromJson(delivery.body(), Message.class);
+            if (message.direction() != Direction.INBOUND) {
+                throw new IllegalArgumentException("sb.inbound takes INBOUND messages, got " + message.direction());
+            }
+            String call = callEvent(message);
+            if (call != null) {
+                receiveCall(exchange, message, call);
+            } else {
+                written.add(message);
+            }
         }
-        String call = callEvent(message);
-        if (call != null) {
-            receiveCall(message, call);
+        if (written.isEmpty()) {
             return;
         }
-        Steps steps = new Steps();
-        Outcome outcome = store.inTransaction(s -> {
-            Instant now = Desk.now();
-            Customer customer = s.customers().forAddress(message.address(), message.headers().get("displayName"));
-            List<String> group = s.customers().group(customer.id());
-            Conversation conversation = findOrOpen(s, message, customer, group, now, steps);
-            conversation = reactivate(s, conversation, message, now, steps);
-            Message stored = message.withConversation(conversation.id(), conversation.customerId());
-            if (s.messages().insert(stored)) {
-                s.conversations().touch(conversation.id(), message.time(), false);
+        List<Outcome> outcomes = store.inTransaction(s -> {
+            List<Outcome> done = new java.util.ArrayList<>(written.size());
+            for (Message message : written) {
+                done.add(store(s, message));
             }
-            steps.event(new DomainEvent("received:" + message.deduplicationId(), DomainEvent.MESSAGE_RECEIVED,
-                    now, conversation.id(), conversation.customerId(),
-                    Map.of("messageId", message.id(), "channel", message.address().channel())));
-            return new Outcome(stored, conversation.state() == ConversationState.BOT);
+            return done;
         });
-        if (outcome.withBot()) {
-            Message m = outcome.stored();
-            bus.send(BusAddress.BOT, json.toJson(m), Map.of(BusAddress.DUPLICATE_ID, "bot:" + m.deduplicationId(),
-                    BusAddress.GROUP_ID, m.conversationId(), BusAddress.PAYLOAD_TYPE, "Message"));
+        for (Outcome outcome : outcomes) {
+            if (outcome.withBot()) {
+                Message m = outcome.stored();
+                BusBatch.send(exchange, BusAddress.BOT, json.toJson(m), Map.of(BusAddress.DUPLICATE_ID, "bot:" + m.deduplicationId(),
+                        BusAddress.GROUP_ID, m.conversationId(), BusAddress.PAYLOAD_TYPE, "Message"));
+            }
+            outcome.steps().publish(exchange, json);
         }
-        steps.publish(bus, json);
+    }
+
+    private Outcome store(StoreSession s, Message message) throws SQLException {
+        Steps steps = new Steps();
+        Instant now = Desk.now();
+        Customer customer = s.customers().forAddress(message.address(), message.headers().get("displayName"));
+        List<String> group = s.customers().group(customer.id());
+        Conversation conversation = findOrOpen(s, message, customer, group, now, steps);
+        conversation = reactivate(s, conversation, message, now, steps);
+        Message stored = message.withConversation(conversation.id(), conversation.customerId());
+        if (s.messages().insert(stored)) {
+            s.conversations().touch(conversation.id(), message.time(), false);
+        }
+        steps.event(new DomainEvent("received:" + message.deduplicationId(), DomainEvent.MESSAGE_RECEIVED,
+                now, conversation.id(), conversation.customerId(),
+                Map.of("messageId", message.id(), "channel", message.address().channel())));
+        return new Outcome(stored, conversation.state() == ConversationState.BOT, steps);
     }
 
     /** The {@code call.*} event a voice channel reports, or null for a message someone wrote. */
@@ -115,7 +142,7 @@ final class InboundRoutes extends RouteBuilder {
      * (the channel's id is the call's id and the event) records nothing new and repeats the event
      * under the same id, which the broker drops.
      */
-    private void receiveCall(Message message, String event) {
+    private void receiveCall(Exchange exchange, Message message, String event) {
         if (!Set.of(DomainEvent.CALL_OFFERED, DomainEvent.CALL_ANSWERED, DomainEvent.CALL_ENDED).contains(event)) {
             throw new IllegalArgumentException("unknown call event " + event);
         }
@@ -140,8 +167,7 @@ final class InboundRoutes extends RouteBuilder {
                     callSummary(event, data), data));
             return new DomainEvent(id, event, message.time(), conversationId, customer.id(), data);
         });
-        bus.publish(BusAddress.EVENTS, json.toJson(published), Map.of(BusAddress.DUPLICATE_ID, published.id(),
-                BusAddress.PAYLOAD_TYPE, "DomainEvent"));
+        BusBatch.publish(exchange, BusAddress.EVENTS, json.toJson(published), Steps.properties(published));
     }
 
     private static String callSummary(String event, Map<String, String> data) {

@@ -7,12 +7,14 @@ import io.switchboard.api.DomainEvent;
 import io.switchboard.api.Ids;
 import io.switchboard.api.TimelineEntry;
 import io.switchboard.bus.Bus;
+import io.switchboard.bus.BusBatch;
 import io.switchboard.store.StoreSession;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.apache.camel.Exchange;
 
 /**
  * What one transaction did to conversations: each step goes on the customer's timeline inside the
@@ -38,8 +40,18 @@ final class Steps {
 
     void publish(Bus bus, CanonicalJson json) {
         for (DomainEvent event : events) {
-            bus.publish(BusAddress.EVENTS, json.toJson(event), Map.of(BusAddress.DUPLICATE_ID, event.id(),
-                    BusAddress.PAYLOAD_TYPE, "DomainEvent"));
+            bus.publish(BusAddress.EVENTS, json.toJson(event), properties(event));
         }
+    }
+
+    /** Publishes the events when the batch of {@code exchange} commits ({@link BusBatch}). */
+    void publish(Exchange exchange, CanonicalJson json) {
+        for (DomainEvent event : events) {
+            BusBatch.publish(exchange, BusAddress.EVENTS, json.toJson(event), properties(event));
+        }
+    }
+
+    static Map<String, Object> properties(DomainEvent event) {
+        return Map.of(BusAddress.DUPLICATE_ID, event.id(), BusAddress.PAYLOAD_TYPE, "DomainEvent");
     }
 }

@@ -56,7 +56,8 @@ abstract class FlowTestBase {
         store = new JdbcStore(db.dataSource());
         camel = new DefaultCamelContext();
         camel.addComponent("bus", BundleRoutes.busComponent(bus));
-        camel.addRoutes(new InboundRoutes(store, bus, json, policy()));
+        camel.addComponent("bus-batch", BundleRoutes.batchComponent(bus));
+        camel.addRoutes(new InboundRoutes(store, json, policy()));
         camel.start();
         desk = new Desk(store, bus, json);
     }

@@ -14,7 +14,7 @@ public final class RealCore {
     }
 
     public static RouteBuilder inbound(Store store, Bus bus, CanonicalJson json) {
-        return new InboundRoutes(store, bus, json, new InboundRoutes.Policy(false, Duration.ofMinutes(30)));
+        return new InboundRoutes(store, json, new InboundRoutes.Policy(false, Duration.ofMinutes(30)));
     }
 
     public static AgentDesk desk(Store store, Bus bus, CanonicalJson json) {

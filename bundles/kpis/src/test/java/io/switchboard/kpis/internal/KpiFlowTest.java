@@ -141,6 +141,7 @@ class KpiFlowTest {
         listening.start();
         camel = new DefaultCamelContext();
         camel.addComponent("bus", BundleRoutes.busComponent(bus));
+        camel.addComponent("bus-batch", BundleRoutes.batchComponent(bus));
         camel.addRoutes(RealCore.inbound(store, bus, json));
         // refreshes are the test's to make: the timer's first would come in an hour
         camel.addRoutes(KpiService.routes(json, board, clusters, mbeans, 3_600_000L));
