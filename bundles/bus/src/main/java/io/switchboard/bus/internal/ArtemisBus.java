@@ -85,6 +85,8 @@ public class ArtemisBus implements Bus {
     private ServiceRegistration<?> registration;
     private Config config;
     private String user;
+    /** How this bus's own connections are made, for the batch consumers' unpooled ones. */
+    private java.util.function.Supplier<ConnectionFactory> batchFactory;
 
     /** A bus outside the container: tests and the benchmark use this. Close it with {@link #deactivate()}. */
     public static ArtemisBus connect(String url, String user, String password) {
@@ -203,9 +205,18 @@ public class ArtemisBus implements Bus {
         JmsConnectionFactory qpid = new JmsConnectionFactory(user, password, url);
         // Sends must be synchronous and persistent: a 202 to a customer means the broker has the message.
         qpid.setForceSyncSend(true);
-        // receiveNoWait takes what the consumer has prefetched, never asks the broker to drain: a batch
-        // (BusBatch) takes what is ready, and a drain the busy broker answered late failed the consumer
-        qpid.setReceiveNoWaitLocalOnly(true);
+        batchFactory = () -> {
+            JmsConnectionFactory batches = new JmsConnectionFactory(user, password, url);
+            // a batch takes what its consumer has prefetched: a receive that finds nothing must not ask the
+            // broker to drain, which stops the consumer's credit until the busy broker answers
+            batches.setReceiveLocalOnly(true);
+            batches.setReceiveNoWaitLocalOnly(true);
+            // sends inside the batch's transaction need not wait one by one: its commit is synchronous,
+            // and fails if any of them failed
+            batches.setForceSyncSend(false);
+            batches.setClientIDPrefix("switchboard-batch-");
+            return loginPatience.isZero() ? batches : new RetriedLogins(batches, loginPatience);
+        };
         qpid.setClientIDPrefix("switchboard-");
         pool = new JmsPoolConnectionFactory();
         pool.setConnectionFactory(loginPatience.isZero() ? qpid : new RetriedLogins(qpid, loginPatience));
@@ -241,6 +252,11 @@ public class ArtemisBus implements Bus {
     @Override
     public ConnectionFactory connectionFactory() {
         return pool;
+    }
+
+    /** A factory of unpooled connections as this bus's user, for a batch consumer's own connection ({@link BatchConsumer}). */
+    ConnectionFactory batchConnectionFactory() {
+        return batchFactory.get();
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.switchboard.bus.internal;
 
 import io.switchboard.bus.Bus;
+import jakarta.jms.ConnectionFactory;
 import java.util.Map;
 import org.apache.camel.Consumer;
 import org.apache.camel.Endpoint;
@@ -53,7 +54,10 @@ public final class BatchComponent extends DefaultComponent {
 
         @Override
         public Consumer createConsumer(Processor processor) {
-            return new BatchConsumer(this, processor, bus.connectionFactory(), address, size, consumers);
+            // the platform's bus makes the batch consumers connections of their own; another Bus (a test's
+            // wrapper) lends its pooled ones, whose receives ask the broker to drain when nothing is there
+            ConnectionFactory factory = bus instanceof ArtemisBus artemis ? artemis.batchConnectionFactory() : bus.connectionFactory();
+            return new BatchConsumer(this, processor, factory, address, size, consumers);
         }
     }
 }

@@ -105,6 +105,7 @@ final class BatchConsumer extends DefaultConsumer {
             List<Message> batch = new ArrayList<>();
             batch.add(first);
             if (alone == 0) {
+                // what is ready is what the consumer has prefetched (its connection receives locally only)
                 for (Message next; batch.size() < size && (next = consumer.receiveNoWait()) != null; ) {
                     batch.add(next);
                 }

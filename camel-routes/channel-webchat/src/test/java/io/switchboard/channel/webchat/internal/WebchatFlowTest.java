@@ -50,6 +50,7 @@ class WebchatFlowTest {
         streams = new Streams(store, 60);
         camel = new DefaultCamelContext();
         camel.addComponent("bus", BundleRoutes.busComponent(bus));
+        camel.addComponent("bus-batch", BundleRoutes.batchComponent(bus));
         camel.addRoutes(new WebchatRoutes(store, streams, json));
         camel.start();
         api = new VisitorApi(store, bus::inbound, 20, new io.switchboard.rest.SourceRate(30));
