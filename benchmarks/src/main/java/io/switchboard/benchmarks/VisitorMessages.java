@@ -29,8 +29,8 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class VisitorMessages implements AutoCloseable {
 
-    private static final String INBOUND_DEPTH = "/hawtio/jolokia/read/org.apache.activemq.artemis:broker=*,component=addresses,"
-            + "address=%22sb.inbound%22,subcomponent=queues,routing-type=%22anycast%22,queue=%22sb.inbound%22/MessageCount";
+    private static final String DEPTH = "/hawtio/jolokia/read/org.apache.activemq.artemis:broker=*,component=addresses,"
+            + "address=%22{q}%22,subcomponent=queues,routing-type=%22anycast%22,queue=%22{q}%22/MessageCount";
 
     private final TestServer server;
     private final ServerJvm jvm;
@@ -134,8 +134,30 @@ final class VisitorMessages implements AutoCloseable {
 
     /** Messages waiting in {@code sb.inbound} (Jolokia, as an operator would read it); -1 if unknown. */
     long inboundDepth() {
+        return depth("sb.inbound");
+    }
+
+    /**
+     * Waits (up to {@code limit}) until nothing waits in {@code queues}: what an aborted rate left behind
+     * (the bot answering it, its answers to deliver) must not be measured as the next leg's latency.
+     */
+    boolean awaitQuiet(Duration limit, String... queues) throws InterruptedException {
+        for (long deadline = System.nanoTime() + limit.toNanos(); System.nanoTime() < deadline; Thread.sleep(1000)) {
+            boolean quiet = true;
+            for (String q : queues) {
+                quiet &= depth(q) == 0;
+            }
+            if (quiet) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Messages waiting in the anycast queue {@code queue}; -1 if unknown. */
+    long depth(String queue) {
         try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(server.url(INBOUND_DEPTH)).timeout(Duration.ofSeconds(5))
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(server.url(DEPTH.replace("{q}", queue))).timeout(Duration.ofSeconds(5))
                     .header("Authorization", server.basicAuth()).build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
             if (r.statusCode() != 200) {
                 return -1;

@@ -173,6 +173,9 @@ public final class WebchatBenchmark {
                 }
                 Thread.sleep(2000);
             }
+            if (!visitors.awaitQuiet(Duration.ofMinutes(10), "sb.inbound", "sb.bot", "sb.outbound.webchat")) {
+                System.out.println("         the server's queues did not empty within 10 minutes; the replies below wait behind them");
+            }
         }
 
         System.out.println();
