@@ -266,9 +266,9 @@ public class ArtemisBus implements Bus {
 
     /** The duplicate id and group of a customer's message on {@code sb.inbound}: one rule for every channel. */
     static Map<String, Object> inboundProperties(Message message) {
-        if (message == null || message.direction() != Direction.INBOUND || message.address() == null
-                || message.id() == null) {
-            throw new IllegalArgumentException("sb.inbound takes a customer's message (INBOUND, with an id and an address)");
+        // the record itself requires the id, the direction and the address
+        if (message == null || message.direction() != Direction.INBOUND) {
+            throw new IllegalArgumentException("sb.inbound takes a customer's (INBOUND) message");
         }
         String group = message.conversationId() != null ? message.conversationId() : message.address().toString();
         return Map.of(BusAddress.DUPLICATE_ID, message.deduplicationId(), BusAddress.GROUP_ID, group,

@@ -52,7 +52,7 @@ public final class HealthApi {
                 && routeStates.values().stream().allMatch("Started"::equals) && waiting.isEmpty();
         Health health = new Health(up ? "UP" : "DOWN", busState, dbState, routeStates, waiting);
         Response.ResponseBuilder answer = Response.status(up ? 200 : 503).entity(health).header("Cache-Control", "no-store");
-        return (up ? answer : answer.header("Retry-After", UnservedPaths.RETRY_AFTER)).build();
+        return (up ? answer : answer.header("Retry-After", ServerReadiness.RETRY_AFTER)).build();
     }
 
     @GET

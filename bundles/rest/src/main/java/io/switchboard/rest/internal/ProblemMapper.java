@@ -42,11 +42,9 @@ public final class ProblemMapper implements ExceptionMapper<Throwable> {
             Response.StatusType status = r.getStatusInfo();
             if (status.getStatusCode() == 404) {
                 // the JAX-RS runtime's own "no resource matches"; an endpoint's own absence is a NoSuchElementException
-                List<String> pending = starting.get();
-                if (!pending.isEmpty()) {
-                    return Response.fromResponse(Problem.of(503, "Service unavailable",
-                            "Switchboard is starting; retry shortly (" + pending.get(0) + ")").toResponse())
-                            .header("Retry-After", UnservedPaths.RETRY_AFTER).build();
+                if (!starting.get().isEmpty()) {
+                    return Response.fromResponse(Problem.of(503, "Service unavailable", ServerReadiness.STARTING).toResponse())
+                            .header("Retry-After", ServerReadiness.RETRY_AFTER).build();
                 }
             }
             return Problem.of(status.getStatusCode(), status.getReasonPhrase(), e.getMessage()).toResponse();

@@ -39,7 +39,7 @@ public class ServerReadiness {
     private final BundleContext context;
     private final Readiness readiness;
     private final ServiceRegistration<Servlet> unserved;
-    private volatile Judgement last = new Judgement(0, List.of("starting"));
+    private volatile Judgement last;
 
     private record Judgement(long at, List<String> pending) {
     }
@@ -64,11 +64,19 @@ public class ServerReadiness {
         }
     }
 
+    /**
+     * The problem detail of a request answered 503 while the server starts. Anonymous callers get it, so it
+     * names nothing of the server's insides; {@code /health} lists what is pending.
+     */
+    static final String STARTING = "Switchboard is starting; retry shortly";
+    /** Seconds a client should wait: a starting server's next endpoint is usually up within them. */
+    static final String RETRY_AFTER = "2";
+
     /** What keeps the server from serving, one line each; empty when it serves. */
     public List<String> pending() {
         Judgement judgement = last;
         long now = System.nanoTime();
-        if (now - judgement.at() < JUDGEMENT_NANOS && judgement.at() != 0) {
+        if (judgement != null && now - judgement.at() < JUDGEMENT_NANOS) {
             return judgement.pending();
         }
         List<String> pending = judge();

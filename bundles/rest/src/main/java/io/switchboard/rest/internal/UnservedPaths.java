@@ -4,7 +4,6 @@ import io.switchboard.rest.Problem;
 import io.switchboard.rest.RestEndpoint;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import javax.servlet.http.HttpServlet;
 import javax.servlet.http.HttpServletRequest;
 import javax.servlet.http.HttpServletResponse;
@@ -20,8 +19,6 @@ final class UnservedPaths extends HttpServlet {
 
     private static final long serialVersionUID = 1L;
     static final String LIVE = RestEndpoint.ROOT + "/live";
-    /** Seconds a client should wait: a starting server's next endpoint is usually up within them. */
-    static final String RETRY_AFTER = "2";
 
     private final transient ServerReadiness readiness;
 
@@ -41,10 +38,9 @@ final class UnservedPaths extends HttpServlet {
             write(response, 200, "application/json;charset=UTF-8", "{\"status\":\"UP\"}");
             return;
         }
-        List<String> pending = readiness.pending();
-        if (!pending.isEmpty()) {
-            response.setHeader("Retry-After", RETRY_AFTER);
-            problem(response, 503, "Service unavailable", "Switchboard is starting; retry shortly (" + pending.get(0) + ")");
+        if (!readiness.pending().isEmpty()) {
+            response.setHeader("Retry-After", ServerReadiness.RETRY_AFTER);
+            problem(response, 503, "Service unavailable", ServerReadiness.STARTING);
             return;
         }
         problem(response, 404, "Not found", "nothing is served at " + path);

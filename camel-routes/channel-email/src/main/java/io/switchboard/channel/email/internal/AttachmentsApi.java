@@ -4,10 +4,10 @@ import io.switchboard.store.Store;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.Set;
 import javax.ws.rs.GET;
-import javax.ws.rs.NotFoundException;
 import javax.ws.rs.Path;
 import javax.ws.rs.PathParam;
 import javax.ws.rs.core.Response;
@@ -33,10 +33,10 @@ public class AttachmentsApi {
     @Path("{id}")
     public Response get(@PathParam("id") String id) {
         if (id == null || !id.matches("[0-9a-fA-F-]{36}")) {
-            throw new NotFoundException();
+            throw new NoSuchElementException("no attachment " + id);
         }
         Optional<Attachments.Stored> found = store.inTransaction(s -> Attachments.find(s, id));
-        Attachments.Stored a = found.orElseThrow(NotFoundException::new);
+        Attachments.Stored a = found.orElseThrow(() -> new NoSuchElementException("no attachment " + id));
         String type = ACTIVE.contains(a.mimeType().toLowerCase(Locale.ROOT)) ? "application/octet-stream" : a.mimeType();
         String ascii = a.name().replaceAll("[^A-Za-z0-9._-]", "_");
         return Response.ok(a.content(), type)
