@@ -1,0 +1,363 @@
+package io.switchboard.itests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.switchboard.testkit.TestServer;
+import jakarta.json.JsonValue;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Nothing lost at load across {@code kill -9}. Visitors post web-chat messages at a steady rate and an
+ * agent replies to some of them while the server is killed and restarted five times; the clients keep
+ * going the whole time, retrying what got no answer with the same client message id (as the widget
+ * does) and each reply with the same reply id. Each restart must be ready within 60 s, every answer a
+ * client gets is 202 (201 for a reply) or 503, never a 404 or a 500, and afterwards every message that
+ * got a 202 is stored exactly once, in the order of its 202s, and every reply that got a 201 has reached
+ * its visitor's stream exactly once across the stream's reconnects with {@code Last-Event-ID}.
+ *
+ * <p>A server of its own: the kills would take every other test's with it.
+ */
+class KillUnderLoadIT {
+
+    static final String PASSWORD = "kill-" + UUID.randomUUID();
+    static final int ROUNDS = 5;
+    static final int VISITORS = 60;
+    /** Visitors whose stream is open and who get replies. */
+    static final int LISTENERS = 10;
+    /** Messages a second from all visitors together, and replies a second. */
+    static final double RATE = Double.parseDouble(System.getProperty("switchboard.kill.rate", "300"));
+    static final double REPLY_RATE = 20;
+    static final Duration LOAD_PER_ROUND = Duration.ofSeconds(6);
+    static final Duration READY_WITHIN = Duration.ofSeconds(60);
+    static final Pattern REPLY = Pattern.compile("\"text\":\"(reply-[0-9]+-[0-9]+)\"");
+
+    static TestServer server;
+    static Http http;
+    static volatile boolean posting = true;
+    static volatile boolean listening = true;
+    /** What no client may ever be answered, with the round it came in. */
+    static final List<String> wrongAnswers = Collections.synchronizedList(new ArrayList<>());
+    static volatile int round;
+    static final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2)).build();
+
+    @AfterAll
+    static void shutDown() {
+        posting = false;
+        listening = false;
+        if (server != null) {
+            server.stop();
+        }
+    }
+
+    @Test
+    void nothingAcceptedIsLostOrDoubledAcrossFiveKillsUnderLoad() throws Exception {
+        server = TestServer.unpack(TestServer.findDistribution(Path.of(System.getProperty("switchboard.distro.dir"))),
+                        Path.of(System.getProperty("switchboard.itest.dir")), PASSWORD)
+                // every visitor here posts from one address: the per-address limit is not what is tested
+                .configure("io.switchboard.channel.webchat", "ratePerMinute", "100000000")
+                .start();
+        http = new Http(server);
+
+        List<Visitor> visitors = new ArrayList<>();
+        List<Thread> threads = new ArrayList<>();
+        for (int i = 0; i < VISITORS; i++) {
+            Visitor v = new Visitor(i, i < LISTENERS);
+            visitors.add(v);
+            threads.add(start("visitor-" + i, v::post));
+            if (v.listens) {
+                threads.add(start("stream-" + i, v::listen));
+            }
+        }
+        Thread agent = start("agent", () -> reply(visitors.subList(0, LISTENERS)));
+
+        List<String> readyTimes = new ArrayList<>();
+        for (round = 1; round <= ROUNDS; round++) {
+            Thread.sleep(LOAD_PER_ROUND.toMillis());
+            server.kill();
+            long killed = System.nanoTime();
+            // start() fails when health is not UP within the time
+            server.start(READY_WITHIN);
+            readyTimes.add(String.format("%.1f s", (System.nanoTime() - killed) / 1e9));
+        }
+        round = ROUNDS + 1;
+        Thread.sleep(LOAD_PER_ROUND.toMillis());
+        posting = false;
+        for (Thread t : threads) {
+            if (t.getName().startsWith("visitor-")) {
+                t.join(60_000);
+            }
+        }
+        agent.join(60_000);
+
+        int accepted = visitors.stream().mapToInt(v -> v.accepted.size()).sum();
+        int replies = visitors.stream().mapToInt(v -> v.replied.size()).sum();
+        System.out.printf("KillUnderLoadIT: %d messages and %d replies accepted over %d kills; ready after %s; answers %s%n",
+                accepted, replies, ROUNDS, readyTimes, answers);
+        assertTrue(wrongAnswers.isEmpty(), "answered neither 202 nor 503: " + summary(wrongAnswers));
+        assertTrue(accepted > ROUNDS * VISITORS, "too little got through to prove anything: " + accepted);
+
+        // every 202'd message stored exactly once, in its visitor's order
+        long deadline = System.currentTimeMillis() + 300_000;
+        for (Visitor v : visitors) {
+            List<String> stored = v.stored();
+            while (stored.size() < v.accepted.size() && System.currentTimeMillis() < deadline) {
+                Thread.sleep(1000);
+                stored = v.stored();
+            }
+        }
+        Thread.sleep(2000);
+        for (Visitor v : visitors) {
+            assertEquals(v.accepted, v.stored(), "visitor " + v.index + ": what got a 202 is not what was stored, once and in order");
+        }
+
+        // every 201'd reply on its visitor's stream exactly once
+        for (Visitor v : visitors.subList(0, LISTENERS)) {
+            while (!v.heard.containsAll(v.replied) && System.currentTimeMillis() < deadline) {
+                Thread.sleep(500);
+            }
+        }
+        Thread.sleep(1000);
+        listening = false;
+        for (Visitor v : visitors.subList(0, LISTENERS)) {
+            List<String> heard;
+            synchronized (v.heard) {
+                heard = new ArrayList<>(v.heard);
+            }
+            assertEquals(v.replied, heard, "visitor " + v.index + ": the replies that got a 201 are not what the stream had, once each");
+        }
+    }
+
+    /** Each kind of wrong answer once, with how often it came. */
+    static java.util.Map<String, Long> summary(List<String> answers) {
+        synchronized (answers) {
+            return answers.stream().map(a -> a.replaceAll("(visitor|stream) [0-9]+", "$1 n").replaceAll("[0-9a-f-]{36}", "…"))
+                    .map(a -> a.substring(0, Math.min(a.length(), 140)))
+                    .collect(java.util.stream.Collectors.groupingBy(a -> a, java.util.TreeMap::new, java.util.stream.Collectors.counting()));
+        }
+    }
+
+    static Thread start(String name, Runnable work) {
+        Thread t = new Thread(work, name);
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    /** One agent replying round the listening visitors, each reply retried with its reply id until 201. */
+    static void reply(List<Visitor> to) {
+        long interval = (long) (1e9 / REPLY_RATE);
+        long next = System.nanoTime();
+        for (int n = 0; posting; n++) {
+            Visitor v = to.get(n % to.size());
+            String conversation = v.conversationId;
+            // an agent answers what they see: not a conversation whose first message is still on its way
+            if (conversation == null || !v.seen && !(v.seen = v.visible())) {
+                next = pace(next, interval);
+                continue;
+            }
+            String text = "reply-" + v.index + "-" + n;
+            String body = "{\"text\":\"" + text + "\",\"replyId\":\"" + UUID.nameUUIDFromBytes(text.getBytes(StandardCharsets.UTF_8)) + "\"}";
+            while (true) {
+                Answer a = post("/switchboard/api/conversations/" + conversation + "/replies", body, server.basicAuth());
+                if (a.status == 201) {
+                    settled(a);
+                    v.replied.add(text);
+                    break;
+                }
+                settle(a, "reply");
+            }
+            next = pace(next, interval);
+        }
+    }
+
+    static void settled(Answer a) {
+        answers.computeIfAbsent(a.status, k -> new java.util.concurrent.atomic.LongAdder()).increment();
+    }
+
+    /** Waits out an answer that is not yet a yes, as long as a 503 asks; keeps what no answer may ever be. */
+    static void settle(Answer a, String what) {
+        answers.computeIfAbsent(a.status, k -> new java.util.concurrent.atomic.LongAdder()).increment();
+        if (a.status != 0 && a.status != 503) {
+            wrongAnswers.add("round " + round + ", " + what + ": " + a.status + " " + a.body);
+        }
+        sleep(a.status == 503 ? 1000L * a.retryAfter : 100);
+    }
+
+    static long pace(long next, long interval) {
+        next += interval;
+        long wait = next - System.nanoTime();
+        if (wait > 0) {
+            sleep(wait / 1_000_000);
+        }
+        return next;
+    }
+
+    /** 0: no answer (refused, reset or timed out). */
+    record Answer(int status, String body, int retryAfter) {
+        Answer(int status, String body) {
+            this(status, body, 0);
+        }
+    }
+
+    /** How often each status was answered, for the figures printed. */
+    static final java.util.Map<Integer, java.util.concurrent.atomic.LongAdder> answers = new java.util.concurrent.ConcurrentSkipListMap<>();
+
+    static Answer post(String path, String json, String authorization) {
+        try {
+            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.httpPort() + path))
+                    .timeout(Duration.ofSeconds(15)).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8));
+            if (authorization != null) {
+                b.header("Authorization", authorization);
+            }
+            HttpResponse<String> r = client.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            int retryAfter = r.headers().firstValue("Retry-After").filter(v -> v.matches("[0-9]{1,3}")).map(Integer::parseInt).orElse(1);
+            return new Answer(r.statusCode(), r.body(), retryAfter);
+        } catch (IOException e) {
+            // refused while the server is down, reset by the kill, or no answer in time: unknown, so resent
+            return new Answer(0, e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Answer(0, "interrupted");
+        }
+    }
+
+    static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    static final class Visitor {
+        final int index;
+        final boolean listens;
+        final String id = "kill-" + UUID.randomUUID().toString().replace("-", "");
+        /** Texts in the order their 202s came. */
+        final List<String> accepted = Collections.synchronizedList(new ArrayList<>());
+        /** Reply texts that got a 201, and what the visitor's stream delivered, in order. */
+        final List<String> replied = Collections.synchronizedList(new ArrayList<>());
+        final List<String> heard = Collections.synchronizedList(new ArrayList<>());
+        volatile String conversationId;
+        /** Whether the agent has seen the conversation yet. */
+        boolean seen;
+
+        Visitor(int index, boolean listens) {
+            this.index = index;
+            this.listens = listens;
+        }
+
+        /** One message after the other at this visitor's share of the rate; a message is resent until it gets its 202. */
+        void post() {
+            long interval = (long) (1e9 * VISITORS / RATE);
+            long next = System.nanoTime() + (long) (Math.random() * interval);
+            for (int seq = 0; posting; seq++) {
+                String text = "m" + seq;
+                String body = "{\"visitorId\":\"" + id + "\",\"text\":\"" + text + "\",\"clientMessageId\":\"c" + seq + "\"}";
+                while (true) {
+                    Answer a = KillUnderLoadIT.post("/switchboard/api/webchat/messages", body, null);
+                    if (a.status == 202) {
+                        settled(a);
+                        accepted.add(text);
+                        if (conversationId == null) {
+                            Matcher m = Pattern.compile("\"conversationId\":\"([^\"]+)\"").matcher(a.body);
+                            conversationId = m.find() ? m.group(1) : null;
+                        }
+                        break;
+                    }
+                    settle(a, "visitor " + index);
+                }
+                next = pace(next, interval);
+            }
+        }
+
+        /** The visitor's stream, opened again after every break with the last event id it saw. */
+        void listen() {
+            String last = null;
+            while (listening) {
+                HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.httpPort()
+                        + "/switchboard/api/webchat/stream?visitorId=" + id)).header("Accept", "text/event-stream");
+                if (last != null) {
+                    b.header("Last-Event-ID", last);
+                }
+                try {
+                    HttpResponse<InputStream> r = client.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+                    if (r.statusCode() != 200) {
+                        r.body().close();
+                        if (r.statusCode() != 503) {
+                            wrongAnswers.add("round " + round + ", stream " + index + ": " + r.statusCode());
+                        }
+                        sleep(250);
+                        continue;
+                    }
+                    try (BufferedReader in = new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8))) {
+                        String line;
+                        while (listening && (line = in.readLine()) != null) {
+                            if (line.startsWith("id:")) {
+                                last = line.substring(3).strip();
+                            } else if (line.startsWith("data:")) {
+                                Matcher m = REPLY.matcher(line);
+                                if (m.find()) {
+                                    heard.add(m.group(1));
+                                }
+                            }
+                        }
+                    }
+                } catch (IOException e) {
+                    sleep(250);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }
+
+        /** Whether the agent's view has the conversation yet; no, while the server is down. */
+        boolean visible() {
+            try {
+                return !stored().isEmpty();
+            } catch (RuntimeException e) {
+                return false;
+            }
+        }
+
+        /** What this visitor wrote, as the agent's view of the conversation has it, oldest first. */
+        List<String> stored() {
+            if (conversationId == null) {
+                return List.of();
+            }
+            Http.Reply r = http.asAdmin("/switchboard/api/conversations/" + conversationId + "/messages?limit=100000");
+            if (r.status() == 404) {
+                return List.of();
+            }
+            assertEquals(200, r.status(), r.body());
+            List<String> texts = new ArrayList<>();
+            for (JsonValue m : r.array()) {
+                if (m.asJsonObject().getString("direction").equals("INBOUND")) {
+                    texts.add(m.asJsonObject().getJsonArray("parts").getJsonObject(0).getString("text"));
+                }
+            }
+            return texts;
+        }
+    }
+}
