@@ -32,6 +32,12 @@ public final class BusAddress {
     public static final String DEAD_LETTER_TIME = "sbDeadLetterTime";
     /** The canonical type of the JSON body, e.g. {@code Message} or {@code DomainEvent}. */
     public static final String PAYLOAD_TYPE = "sbPayloadType";
+    /**
+     * A domain event's type ({@link DomainEvent#type()}) on {@link #EVENTS}, so that a consumer takes only
+     * the kinds it uses with a selector, e.g. {@code sbEventType LIKE 'system.%'}, and the broker does
+     * not deliver it the rest.
+     */
+    public static final String EVENT_TYPE = "sbEventType";
 
     private BusAddress() {
     }

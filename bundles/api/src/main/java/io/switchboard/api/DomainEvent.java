@@ -44,4 +44,12 @@ public record DomainEvent(String id, String type, Instant time, String conversat
         ChannelAddress.requireText(type, "type");
         data = data == null ? Map.of() : Map.copyOf(data);
     }
+
+    /**
+     * The properties this event goes on {@link BusAddress#EVENTS} with: its id against duplicates, its
+     * payload type, and its type for consumers' selectors ({@link BusAddress#EVENT_TYPE}).
+     */
+    public Map<String, Object> busProperties() {
+        return Map.of(BusAddress.DUPLICATE_ID, id, BusAddress.PAYLOAD_TYPE, "DomainEvent", BusAddress.EVENT_TYPE, type);
+    }
 }

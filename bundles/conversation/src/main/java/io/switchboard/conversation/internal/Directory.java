@@ -110,8 +110,7 @@ final class Directory implements CustomerDirectory {
 
     private void announce(String type, String customerId, Map<String, String> data) {
         DomainEvent event = new DomainEvent(type + ":" + Ids.newId(), type, Desk.now(), null, customerId, data);
-        bus.publish(BusAddress.EVENTS, json.toJson(event), Map.of(BusAddress.DUPLICATE_ID, event.id(),
-                BusAddress.PAYLOAD_TYPE, "DomainEvent"));
+        bus.publish(BusAddress.EVENTS, json.toJson(event), event.busProperties());
     }
 
     private static String nz(String value) {

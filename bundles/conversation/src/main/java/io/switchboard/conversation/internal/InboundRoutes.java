@@ -167,7 +167,7 @@ final class InboundRoutes extends RouteBuilder {
                     callSummary(event, data), data));
             return new DomainEvent(id, event, message.time(), conversationId, customer.id(), data);
         });
-        BusBatch.publish(exchange, BusAddress.EVENTS, json.toJson(published), Steps.properties(published));
+        BusBatch.publish(exchange, BusAddress.EVENTS, json.toJson(published), published.busProperties());
     }
 
     private static String callSummary(String event, Map<String, String> data) {

@@ -40,18 +40,14 @@ final class Steps {
 
     void publish(Bus bus, CanonicalJson json) {
         for (DomainEvent event : events) {
-            bus.publish(BusAddress.EVENTS, json.toJson(event), properties(event));
+            bus.publish(BusAddress.EVENTS, json.toJson(event), event.busProperties());
         }
     }
 
     /** Publishes the events when the batch of {@code exchange} commits ({@link BusBatch}). */
     void publish(Exchange exchange, CanonicalJson json) {
         for (DomainEvent event : events) {
-            BusBatch.publish(exchange, BusAddress.EVENTS, json.toJson(event), properties(event));
+            BusBatch.publish(exchange, BusAddress.EVENTS, json.toJson(event), event.busProperties());
         }
-    }
-
-    static Map<String, Object> properties(DomainEvent event) {
-        return Map.of(BusAddress.DUPLICATE_ID, event.id(), BusAddress.PAYLOAD_TYPE, "DomainEvent");
     }
 }

@@ -186,7 +186,8 @@ public class FlowService {
                                 SystemReply.class)));
 
                 // non-durable: the last state is kept in flow_system, and a connector says it again on its next change
-                from("bus:topic:" + BusAddress.EVENTS + "?asyncStartListener=true")
+                from("bus:topic:" + BusAddress.EVENTS + "?asyncStartListener=true&messageSelector=RAW("
+                        + BusAddress.EVENT_TYPE + " LIKE 'system.%')")
                         .routeId("flows-systems")
                         .process(exchange -> {
                             String body = exchange.getMessage().getBody(String.class);

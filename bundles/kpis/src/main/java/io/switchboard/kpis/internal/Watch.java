@@ -132,8 +132,7 @@ final class Watch {
             String type = st.breached() ? BREACHED : RECOVERED;
             DomainEvent event = new DomainEvent(st.eventId(), type, st.since(), null, null, data);
             try {
-                bus.publish(BusAddress.EVENTS, json.toJson(event), Map.of(BusAddress.DUPLICATE_ID, event.id(),
-                        BusAddress.PAYLOAD_TYPE, "DomainEvent"));
+                bus.publish(BusAddress.EVENTS, json.toJson(event), event.busProperties());
                 String text = fill(st.breached() ? alerting.breachedText() : alerting.recoveredText(), st, window);
                 for (ChannelAddress to : alerting.to()) {
                     alert(to, text, st);

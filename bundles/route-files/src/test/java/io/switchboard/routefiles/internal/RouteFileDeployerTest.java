@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.switchboard.api.BusAddress;
+import io.switchboard.api.DomainEvent;
 import io.switchboard.bus.BundleRoutes;
 import io.switchboard.bus.internal.ArtemisBus;
 import io.switchboard.routefiles.RouteFile;
@@ -16,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.camel.CamelContext;
@@ -233,6 +235,37 @@ class RouteFileDeployerTest {
         }
         assertTrue(Files.exists(written), "no file from the event");
         assertEquals("{\"type\":\"conversation.opened\"}", Files.readString(written));
+    }
+
+    /** The selector of docs/integrator-guide.md: the broker sends the file only the kinds it names. */
+    @Test
+    void aFileTakesOnlyTheEventsItsSelectorNames(@TempDir Path dir) throws Exception {
+        RouteFile f = deployer.deploy("closed.camel.yaml", utf8("""
+                - from:
+                    uri: "bus:topic:sb.events"
+                    parameters:
+                      messageSelector: "sbEventType IN ('conversation.closed', 'conversation.queued')"
+                    steps:
+                      - to: "file:%s?fileName=${header.sbEventType}-${header.sbEventId}.json"
+                """.formatted(dir)));
+        assertEquals(RouteFile.State.RUNNING, f.state(), f.error());
+        Thread.sleep(500); // the subscription exists from now on
+        for (String type : new String[] {"message.received", "conversation.closed", "message.sent"}) {
+            DomainEvent event = new DomainEvent("e-" + type, type, java.time.Instant.now(), "c1", null, Map.of());
+            Map<String, Object> properties = new java.util.HashMap<>(event.busProperties());
+            properties.put("sbEventId", event.id());
+            bus.publish(BusAddress.EVENTS, "{}", properties);
+        }
+        Path closed = dir.resolve("conversation.closed-e-conversation.closed.json");
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (!Files.exists(closed) && System.currentTimeMillis() < deadline) {
+            Thread.sleep(100);
+        }
+        assertTrue(Files.exists(closed), "the selected event did not reach the file");
+        Thread.sleep(300);
+        try (var files = Files.list(dir)) {
+            assertEquals(List.of(closed), files.toList(), "events the selector leaves out reached the file");
+        }
     }
 
     @Test

@@ -37,9 +37,16 @@ final class EventRoutes extends RouteBuilder {
 
     @Override
     public void configure() {
-        from("bus:topic:" + BusAddress.EVENTS + "?asyncStartListener=true")
+        // only the kinds that start a round: the broker keeps every message.received from this listener
+        from("bus:topic:" + BusAddress.EVENTS + "?asyncStartListener=true&messageSelector=RAW(" + selector() + ")")
                 .routeId(ROUTE_ID)
                 .process(this::heard);
+    }
+
+    /** {@code sbEventType IN (…)}: the types in {@link #NUDGING} and {@link #NUDGING_IF_QUEUED}. */
+    static String selector() {
+        return BusAddress.EVENT_TYPE + " IN (" + java.util.stream.Stream.concat(NUDGING.stream(), NUDGING_IF_QUEUED.stream())
+                .sorted().map(type -> "'" + type + "'").collect(java.util.stream.Collectors.joining(", ")) + ")";
     }
 
     void heard(Exchange exchange) {

@@ -11,7 +11,6 @@ import io.switchboard.store.Store;
 import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Map;
 import javax.management.JMException;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
@@ -91,8 +90,7 @@ public class Router {
             routes = BundleRoutes.start(context, "switchboard-routing", bus, new EventRoutes(json, rounds::nudge));
             endpoint = RestEndpoint.publish(context, "/agents", RestEndpoint.DEFAULT_MAX_BODY_BYTES, false,
                     new AgentsApi(store, Duration.ofSeconds(Math.max(1, config.slaSeconds())), rounds::figures,
-                            event -> bus.publish(BusAddress.EVENTS, json.toJson(event), Map.of(
-                                    BusAddress.DUPLICATE_ID, event.id(), BusAddress.PAYLOAD_TYPE, "DomainEvent")),
+                            event -> bus.publish(BusAddress.EVENTS, json.toJson(event), event.busProperties()),
                             rounds::nudge, Clock.systemUTC()));
         } catch (Exception | Error e) {
             if (routes != null) {

@@ -140,8 +140,7 @@ public final class Requests {
     private void event(String type, Map<String, String> data) {
         DomainEvent event = new DomainEvent(Ids.newId(), type, clock.instant(), null, null, data);
         try {
-            bus.publish(BusAddress.EVENTS, json.toJson(event), Map.of(BusAddress.DUPLICATE_ID, event.id(),
-                    BusAddress.PAYLOAD_TYPE, "DomainEvent"));
+            bus.publish(BusAddress.EVENTS, json.toJson(event), event.busProperties());
         } catch (BusUnavailableException e) {
             // the breaker's state stays right; only the announcement is lost
             LOG.warn("{}: {} not published: {}", system, type, e.getMessage());

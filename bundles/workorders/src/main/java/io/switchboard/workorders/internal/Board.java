@@ -473,8 +473,7 @@ final class Board implements WorkOrders {
     private void finish(After after) {
         for (DomainEvent e : after.events) {
             try {
-                bus.publish(BusAddress.EVENTS, json.toJson(e), Map.of(BusAddress.DUPLICATE_ID, e.id(),
-                        BusAddress.PAYLOAD_TYPE, "DomainEvent"));
+                bus.publish(BusAddress.EVENTS, json.toJson(e), e.busProperties());
             } catch (RuntimeException failure) {
                 // the change is stored and on the timeline; only live watchers miss it
                 LOG.warn("work orders: event {} not published: {}", e.id(), failure.toString());

@@ -36,7 +36,6 @@ final class Deliveries {
         }
         DomainEvent event = new DomainEvent("delivery:" + change.messageId() + ":" + change.status(), EVENT,
                 Instant.now(), change.conversationId(), null, data);
-        bus.publish(BusAddress.EVENTS, json.toJson(event), Map.of(BusAddress.DUPLICATE_ID, event.id(),
-                BusAddress.PAYLOAD_TYPE, "DomainEvent"));
+        bus.publish(BusAddress.EVENTS, json.toJson(event), event.busProperties());
     }
 }
