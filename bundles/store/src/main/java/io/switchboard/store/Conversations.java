@@ -16,6 +16,9 @@ public interface Conversations {
 
     Optional<Conversation> byId(String id) throws SQLException;
 
+    /** Only the state of conversation {@code id}: what a channel asks on every message, so one column. */
+    Optional<ConversationState> stateOf(String id) throws SQLException;
+
     /** The newest conversation still open on {@code address}. */
     Optional<Conversation> openOn(ChannelAddress address) throws SQLException;
 

@@ -3,7 +3,7 @@
  * H2 and PostgreSQL. Plugins keep their own tables beside them with {@link io.switchboard.store.Store#migrate}.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package io.switchboard.store;
 
 import org.osgi.annotation.bundle.Export;

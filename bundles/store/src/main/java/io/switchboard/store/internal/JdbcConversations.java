@@ -37,6 +37,16 @@ final class JdbcConversations implements Conversations {
     }
 
     @Override
+    public Optional<ConversationState> stateOf(String id) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT state FROM sb_conversation WHERE id = ?")) {
+            ps.setString(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(ConversationState.valueOf(rs.getString(1))) : Optional.empty();
+            }
+        }
+    }
+
+    @Override
     public Optional<Conversation> openOn(ChannelAddress address) throws SQLException {
         try (PreparedStatement ps = connection.prepareStatement("SELECT " + COLUMNS + " FROM sb_conversation"
                 + " WHERE channel = ? AND address = ? AND state <> ? ORDER BY opened_at DESC, id DESC")) {

@@ -115,6 +115,10 @@ class JdbcStoreTest {
             return null;
         });
         assertTrue(store.inTransaction(s -> s.conversations().openOn(a)).isEmpty());
+        assertEquals(java.util.Optional.of(ConversationState.CLOSED), store.inTransaction(s -> s.conversations().stateOf(ids[0])));
+        assertEquals(store.inTransaction(s -> s.conversations().byId(ids[1])).orElseThrow().state(),
+                store.inTransaction(s -> s.conversations().stateOf(ids[1])).orElseThrow());
+        assertTrue(store.inTransaction(s -> s.conversations().stateOf("no-such-conversation")).isEmpty());
         assertEquals(List.of(ids[1]),
                 store.inTransaction(s -> s.conversations().list(true, 10)).stream().map(Conversation::id).toList());
         assertEquals(2, store.inTransaction(s -> s.conversations().list(false, 10)).size());

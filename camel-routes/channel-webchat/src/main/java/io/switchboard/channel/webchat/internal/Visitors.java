@@ -44,8 +44,8 @@ final class Visitors {
     static String conversationFor(StoreSession s, String visitorId) throws SQLException {
         Optional<String> current = current(s, visitorId);
         if (current.isPresent()) {
-            var conversation = s.conversations().byId(current.get());
-            if (conversation.isEmpty() || conversation.get().state() != ConversationState.CLOSED) {
+            var state = s.conversations().stateOf(current.get());
+            if (state.isEmpty() || state.get() != ConversationState.CLOSED) {
                 return current.get();
             }
             String next = Ids.newId();
