@@ -2,6 +2,7 @@ package io.switchboard.bus;
 
 import io.switchboard.api.Message;
 import jakarta.jms.ConnectionFactory;
+import java.util.List;
 import java.util.Map;
 import org.osgi.annotation.versioning.ProviderType;
 
@@ -41,6 +42,14 @@ public interface Bus {
 
     /** Publishes to a multicast address (every subscriber gets a copy). */
     void publish(String address, String body, Map<String, Object> properties);
+
+    /**
+     * Sends all of {@code messages}, in their order, in one broker transaction, and returns once the
+     * broker has them: all are on the bus or none is, for one commit instead of a synchronous send each.
+     *
+     * @throws BusUnavailableException when the broker did not take them
+     */
+    void sendAll(List<BusBatch.Outgoing> messages);
 
     /** Whether a connection to the broker can be had now. */
     boolean isReachable();

@@ -127,6 +127,11 @@ public final class TestBus implements Bus, AutoCloseable {
     }
 
     @Override
+    public void sendAll(java.util.List<io.switchboard.bus.BusBatch.Outgoing> messages) {
+        bus.sendAll(messages);
+    }
+
+    @Override
     public boolean isReachable() {
         return bus.isReachable();
     }

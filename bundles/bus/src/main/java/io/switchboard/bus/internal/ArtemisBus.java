@@ -5,6 +5,7 @@ import io.switchboard.api.CanonicalJson;
 import io.switchboard.api.Direction;
 import io.switchboard.api.Message;
 import io.switchboard.bus.Bus;
+import io.switchboard.bus.BusBatch;
 import io.switchboard.bus.BusGrants;
 import io.switchboard.bus.BusUnavailableException;
 import jakarta.jms.Connection;
@@ -20,6 +21,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.apache.qpid.jms.JmsConnectionFactory;
 import org.osgi.framework.Bundle;
@@ -287,22 +289,48 @@ public class ArtemisBus implements Bus {
 
     private void deliver(String address, boolean multicast, String body, Map<String, Object> properties) {
         try (Connection connection = pool.createConnection();
-             Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
-            Destination destination = multicast ? session.createTopic(address) : session.createQueue(address);
-            TextMessage message = session.createTextMessage(body);
-            if (properties != null) {
-                for (Map.Entry<String, Object> p : properties.entrySet()) {
-                    if (p.getValue() != null) {
-                        message.setObjectProperty(p.getKey(), p.getValue());
-                    }
-                }
-            }
-            try (MessageProducer producer = session.createProducer(destination)) {
-                producer.send(message, DeliveryMode.PERSISTENT, jakarta.jms.Message.DEFAULT_PRIORITY, 0);
-            }
+             Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+             MessageProducer producer = session.createProducer(null)) {
+            send(session, producer, new BusBatch.Outgoing(address, multicast, body, properties));
         } catch (JMSException | RuntimeException e) {
             throw new BusUnavailableException("bus did not take the message for " + address + ": " + e.getMessage(), e);
         }
+    }
+
+    @Override
+    public void sendAll(List<BusBatch.Outgoing> messages) {
+        if (messages.isEmpty()) {
+            return;
+        }
+        try (Connection connection = pool.createConnection();
+             Session session = connection.createSession(true, Session.SESSION_TRANSACTED);
+             MessageProducer producer = session.createProducer(null)) {
+            try {
+                for (BusBatch.Outgoing out : messages) {
+                    send(session, producer, out);
+                }
+                session.commit();
+            } catch (JMSException | RuntimeException e) {
+                session.rollback();
+                throw e;
+            }
+        } catch (JMSException | RuntimeException e) {
+            throw new BusUnavailableException("bus did not take " + messages.size() + " messages for "
+                    + messages.get(0).address() + "…: " + e.getMessage(), e);
+        }
+    }
+
+    private static void send(Session session, MessageProducer producer, BusBatch.Outgoing out) throws JMSException {
+        Destination destination = out.multicast() ? session.createTopic(out.address()) : session.createQueue(out.address());
+        TextMessage message = session.createTextMessage(out.body());
+        if (out.properties() != null) {
+            for (Map.Entry<String, Object> p : out.properties().entrySet()) {
+                if (p.getValue() != null) {
+                    message.setObjectProperty(p.getKey(), p.getValue());
+                }
+            }
+        }
+        producer.send(destination, message, DeliveryMode.PERSISTENT, jakarta.jms.Message.DEFAULT_PRIORITY, 0);
     }
 
     @Override
