@@ -13,12 +13,16 @@ import io.switchboard.api.Ids;
 import io.switchboard.api.Message;
 import io.switchboard.api.QueuedConversation;
 import io.switchboard.bus.Bus;
+import io.switchboard.bus.BusBatch;
 import io.switchboard.conversation.AgentDesk;
 import io.switchboard.store.Store;
+import io.switchboard.store.StoreException;
 import io.switchboard.store.StoreSession;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -33,9 +37,13 @@ final class Desk implements AgentDesk {
     static final int VIP_PRIORITY = 10;
     private static final Set<ConversationState> WITH_AGENT = EnumSet.of(ConversationState.ASSIGNED, ConversationState.WAITING);
 
+    /** Replies that come together are stored in one transaction and sent in one. */
+    static final int REPLIES_PER_COMMIT = 50;
+
     private final Store store;
     private final Bus bus;
     private final CanonicalJson json;
+    private final GroupCommit<Reply, Message> replies = new GroupCommit<>(REPLIES_PER_COMMIT, this::storeAndSend);
 
     Desk(Store store, Bus bus, CanonicalJson json) {
         this.store = store;
@@ -82,46 +90,107 @@ final class Desk implements AgentDesk {
         if (replyId != null && !replyId.matches("[A-Za-z0-9._:-]{1,40}")) {
             throw new IllegalArgumentException("replyId must be 1-40 letters, digits or . _ : -");
         }
-        boolean bot = BOT.equals(agentId);
-        Instant now = now();
-        Steps steps = new Steps();
-        Message reply = store.inTransaction(s -> {
-            Conversation c = find(s, conversationId);
-            if (c.state() == ConversationState.CLOSED) {
-                throw new IllegalStateException("conversation " + conversationId + " is closed");
+        return replies.submit(new Reply(conversationId, agentId, text, replyId, via));
+    }
+
+    /** A reply that passed the checks, waiting for its group's commit. */
+    private record Reply(String conversationId, String agentId, String text, String replyId, ChannelAddress via) {
+    }
+
+    /** One reply's work inside its group's transaction: what it stores, and what it sends once committed. */
+    private Message storeOne(StoreSession s, Reply r, Instant now, Sends sends) throws SQLException {
+        boolean bot = BOT.equals(r.agentId());
+        Conversation c = find(s, r.conversationId());
+        if (c.state() == ConversationState.CLOSED) {
+            throw new IllegalStateException("conversation " + r.conversationId() + " is closed");
+        }
+        ChannelAddress to = r.via() == null ? c.address() : r.via();
+        if (r.via() != null && !r.via().equals(c.address())) {
+            Customer customer = s.customers().byId(c.customerId()).orElseThrow();
+            if (!customer.addresses().contains(r.via())) {
+                throw new IllegalArgumentException(r.via() + " is not an address of customer " + customer.id());
             }
-            ChannelAddress to = via == null ? c.address() : via;
-            if (via != null && !via.equals(c.address())) {
-                Customer customer = s.customers().byId(c.customerId()).orElseThrow();
-                if (!customer.addresses().contains(via)) {
-                    throw new IllegalArgumentException(via + " is not an address of customer " + customer.id());
-                }
-            }
-            Message m = new Message(replyId != null ? replyId : Ids.newId(), null, Direction.OUTBOUND, to,
-                    c.id(), c.customerId(), agentId, now, List.of(ContentPart.text(text)), Map.of());
-            if (!s.messages().insert(m)) {
-                // a retry of a reply already stored: send what was stored, not the retry's text
-                return s.messages().byId(m.id()).filter(old -> c.id().equals(old.conversationId()))
-                        .orElseThrow(() -> new IllegalArgumentException("replyId " + m.id() + " is already used"));
-            }
+        }
+        Message m = new Message(r.replyId() != null ? r.replyId() : Ids.newId(), null, Direction.OUTBOUND, to,
+                c.id(), c.customerId(), r.agentId(), now, List.of(ContentPart.text(r.text())), Map.of());
+        Message reply = m;
+        List<DomainEvent> events = new ArrayList<>();
+        if (!s.messages().insert(m)) {
+            // a retry of a reply already stored: send what was stored, not the retry's text
+            reply = s.messages().byId(m.id()).filter(old -> c.id().equals(old.conversationId()))
+                    .orElseThrow(() -> new IllegalArgumentException("replyId " + m.id() + " is already used"));
+        } else {
             s.conversations().touch(c.id(), now, !bot);
             if (!bot && c.state() == ConversationState.ASSIGNED
-                    && s.conversations().transition(c.id(), ConversationState.ASSIGNED, ConversationState.WAITING, agentId, null, now)) {
-                steps.event(new DomainEvent("waiting:" + m.id(), DomainEvent.CONVERSATION_WAITING, now, c.id(),
-                        c.customerId(), Map.of("agentId", agentId == null ? "" : agentId)));
+                    && s.conversations().transition(c.id(), ConversationState.ASSIGNED, ConversationState.WAITING, r.agentId(), null, now)) {
+                events.add(new DomainEvent("waiting:" + m.id(), DomainEvent.CONVERSATION_WAITING, now, c.id(),
+                        c.customerId(), Map.of("agentId", r.agentId() == null ? "" : r.agentId())));
             }
-            steps.event(new DomainEvent("sent:" + m.id(), DomainEvent.MESSAGE_SENT, now, c.id(), c.customerId(),
-                    Map.of("messageId", m.id(), "agentId", agentId == null ? "" : agentId, "channel", to.channel())));
-            return m;
-        });
-        // after the commit; if the broker fails now the agent gets an error and retries with the same
+            events.add(new DomainEvent("sent:" + m.id(), DomainEvent.MESSAGE_SENT, now, c.id(), c.customerId(),
+                    Map.of("messageId", m.id(), "agentId", r.agentId() == null ? "" : r.agentId(), "channel", to.channel())));
+        }
+        // after the commit; if the broker fails then the agent gets an error and retries with the same
         // replyId, and the broker's duplicate detection keeps the customer from seeing it twice
-        bus.send(BusAddress.outbound(reply.address().channel()), json.toJson(reply), Map.of(
-                BusAddress.DUPLICATE_ID, "reply:" + reply.id(),
-                BusAddress.GROUP_ID, reply.conversationId(),
-                BusAddress.PAYLOAD_TYPE, "Message"));
-        steps.publish(bus, json);
+        BusBatch.Outgoing out = new BusBatch.Outgoing(BusAddress.outbound(reply.address().channel()), false, json.toJson(reply),
+                Map.of(BusAddress.DUPLICATE_ID, "reply:" + reply.id(), BusAddress.GROUP_ID, reply.conversationId(),
+                        BusAddress.PAYLOAD_TYPE, "Message"));
+        if (reply != m) {
+            // not in the group's broker transaction: one duplicate there rolls the whole transaction back
+            sends.again.add(out);
+        } else {
+            sends.once.add(out);
+            for (DomainEvent event : events) {
+                sends.once.add(new BusBatch.Outgoing(BusAddress.EVENTS, true, json.toJson(event), event.busProperties()));
+            }
+        }
         return reply;
+    }
+
+    /**
+     * The replies that came together, in one database transaction and one broker transaction. A reply
+     * that fails (a closed conversation, a reused replyId) is rolled back to its savepoint and fails
+     * alone; a failed commit or send fails the group, and each agent's retry with its replyId is safe.
+     */
+    private List<GroupCommit.Outcome<Message>> storeAndSend(List<Reply> group) {
+        Instant now = now();
+        Sends sends = new Sends(new ArrayList<>(), new ArrayList<>());
+        List<GroupCommit.Outcome<Message>> outcomes = store.inTransaction(s -> {
+            List<GroupCommit.Outcome<Message>> stored = new ArrayList<>(group.size());
+            for (Reply r : group) {
+                int once = sends.once.size();
+                int again = sends.again.size();
+                Savepoint savepoint = group.size() > 1 ? s.connection().setSavepoint() : null;
+                try {
+                    stored.add(GroupCommit.Outcome.of(storeOne(s, r, now, sends)));
+                    if (savepoint != null) {
+                        s.connection().releaseSavepoint(savepoint);
+                    }
+                } catch (SQLException | RuntimeException e) {
+                    if (savepoint == null) {
+                        throw e;
+                    }
+                    s.connection().rollback(savepoint);
+                    sends.once.subList(once, sends.once.size()).clear();
+                    sends.again.subList(again, sends.again.size()).clear();
+                    stored.add(GroupCommit.Outcome.failed(e instanceof RuntimeException re ? re
+                            : new StoreException("database: " + e.getMessage(), e)));
+                }
+            }
+            return stored;
+        });
+        bus.sendAll(sends.once);
+        for (BusBatch.Outgoing out : sends.again) {
+            bus.send(out.address(), out.body(), out.properties());
+        }
+        return outcomes;
+    }
+
+    /**
+     * What a group's replies send once stored: new replies and their events together in one broker
+     * transaction; replies sent again (a retry with a stored replyId) one by one, where the broker
+     * drops what it already has.
+     */
+    private record Sends(List<BusBatch.Outgoing> once, List<BusBatch.Outgoing> again) {
     }
 
     @Override

@@ -62,6 +62,58 @@ class ConversationFlowTest extends FlowTestBase {
         assertNotNull(desk.conversations(true, 1).get(0).firstResponseAt());
     }
 
+    /** Replies that come at once are committed in groups: each still stored and sent once, a bad one failing alone. */
+    @Test
+    void concurrentRepliesAreEachStoredAndSentOnceAndAReplyToAClosedConversationFailsAlone() throws Exception {
+        int n = 12;
+        List<String> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            String id = Ids.newId();
+            ids.add(id);
+            put(visitorSays("v-" + i, "c-" + i, id, "在吗 " + i));
+        }
+        await(() -> desk.conversations(true, 100).size() == n ? true : null);
+        desk.close(ids.get(3), "agent-7");
+
+        java.util.concurrent.ExecutorService agents = java.util.concurrent.Executors.newFixedThreadPool(n);
+        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+        List<java.util.concurrent.Future<Message>> replies = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < n; i++) {
+                String id = ids.get(i);
+                int k = i;
+                replies.add(agents.submit(() -> {
+                    go.await();
+                    return desk.reply(id, "agent-7", "回复 " + k, "rr-" + k);
+                }));
+            }
+            go.countDown();
+            for (int i = 0; i < n; i++) {
+                if (i == 3) {
+                    java.util.concurrent.ExecutionException failed = assertThrows(java.util.concurrent.ExecutionException.class,
+                            () -> replies.get(3).get(10, java.util.concurrent.TimeUnit.SECONDS));
+                    assertTrue(failed.getCause() instanceof IllegalStateException, failed.getCause().toString());
+                } else {
+                    assertEquals("回复 " + i, replies.get(i).get(10, java.util.concurrent.TimeUnit.SECONDS).text());
+                }
+            }
+        } finally {
+            agents.shutdownNow();
+        }
+        java.util.Set<String> sent = new java.util.HashSet<>();
+        for (int i = 0; i < n - 1; i++) {
+            TextMessage out = receive("sb.outbound.webchat");
+            assertNotNull(out, "only " + sent + " reached the channel");
+            sent.add(json.fromJson(out.getText(), Message.class).text());
+        }
+        assertNull(receiveNow("sb.outbound.webchat"), "a reply went out twice, or the failed one went out");
+        assertEquals(n - 1, sent.size());
+        for (int i = 0; i < n; i++) {
+            List<String> timeline = desk.timeline(ids.get(i), 10).stream().map(Message::text).toList();
+            assertEquals(i == 3 ? List.of("在吗 3") : List.of("在吗 " + i, "回复 " + i), timeline);
+        }
+    }
+
     @Test
     void aRedeliveredMessageIsStoredOnceAndLaterMessagesContinueTheConversation() throws Exception {
         Message first = visitorSays("v-2", "c-1", null, "first");
