@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.switchboard.testkit.TestServer;
+import jakarta.jms.Connection;
+import jakarta.jms.Session;
+import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -20,23 +23,32 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.qpid.jms.JmsConnectionFactory;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * Nothing lost at load across {@code kill -9}. Visitors post web-chat messages at a steady rate and an
- * agent replies to some of them while the server is killed and restarted five times; the clients keep
- * going the whole time, retrying what got no answer with the same client message id (as the widget
- * does) and each reply with the same reply id. Each restart must be ready within 60 s, every answer a
- * client gets is 202 (201 for a reply) or 503, never a 404 or a 500, and afterwards every message that
- * got a 202 is stored exactly once, in the order of its 202s, and every reply that got a 201 has reached
- * its visitor's stream exactly once across the stream's reconnects with {@code Last-Event-ID}.
+ * The web chat at load, on a server of its own (the kills would take every other test's with it, and
+ * its visitors all post from one address, beyond the per-address limit).
  *
- * <p>A server of its own: the kills would take every other test's with it.
+ * <p>Order: 500 visitors post at 1,000 messages a second together, and each conversation is handled in
+ * the order of its 202s. Nothing lost: visitors post at a steady rate and an agent replies while the
+ * server is killed with {@code kill -9} and restarted five times; the clients keep going the whole
+ * time, retrying what got no answer with the same client message id (as the widget does) and each
+ * reply with the same reply id. Each restart must be ready within 60 s, every answer a client gets is
+ * 202 (201 for a reply) or 503, never a 404 or a 500, and afterwards every message that got a 202 is
+ * stored exactly once and every reply that got a 201 has reached its visitor's stream exactly once
+ * across the stream's reconnects with {@code Last-Event-ID}.
  */
-class KillUnderLoadIT {
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class UnderLoadIT {
 
     static final String PASSWORD = "kill-" + UUID.randomUUID();
     static final int ROUNDS = 5;
@@ -69,14 +81,118 @@ class KillUnderLoadIT {
         }
     }
 
-    @Test
-    void nothingAcceptedIsLostOrDoubledAcrossFiveKillsUnderLoad() throws Exception {
+    @BeforeAll
+    static void boot() {
         server = TestServer.unpack(TestServer.findDistribution(Path.of(System.getProperty("switchboard.distro.dir"))),
                         Path.of(System.getProperty("switchboard.itest.dir")), PASSWORD)
                 // every visitor here posts from one address: the per-address limit is not what is tested
                 .configure("io.switchboard.channel.webchat", "ratePerMinute", "100000000")
                 .start();
         http = new Http(server);
+    }
+
+    /**
+     * Order at load: 500 visitors each send ten messages one after the other, as the widget does, at a
+     * thousand a second offered together. The core handles each conversation's messages in the order
+     * their 202s came: its {@code message.received} events, which it publishes as it stores, come in
+     * that order for every conversation (the timeline would not tell: it sorts by the time the channel
+     * gave a message).
+     */
+    @Test
+    @Order(1)
+    void atAThousandMessagesASecondOverFiveHundredConversationsEachIsHandledInTheOrderOfIts202s() throws Exception {
+        int visitors = 500;
+        int each = 10;
+        double rate = 1000;
+        java.util.Map<String, List<String>> handled = new java.util.concurrent.ConcurrentHashMap<>();
+        JmsConnectionFactory factory = new JmsConnectionFactory(TestServer.ADMIN, PASSWORD, server.busUrl());
+        try (Connection c = factory.createConnection(); Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
+            jakarta.jms.MessageConsumer events = s.createConsumer(s.createTopic("sb.events"), "sbEventType = 'message.received'");
+            events.setMessageListener(m -> {
+                try {
+                    JsonObject event = jakarta.json.Json.createReader(new java.io.StringReader(((jakarta.jms.TextMessage) m).getText())).readObject();
+                    handled.computeIfAbsent(event.getString("conversationId"), k -> java.util.Collections.synchronizedList(new ArrayList<>()))
+                            .add(event.getJsonObject("data").getString("messageId"));
+                } catch (jakarta.jms.JMSException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            c.start();
+
+            java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder()
+                    .connectTimeout(java.time.Duration.ofSeconds(5)).build();
+            java.net.URI uri = server.url("/switchboard/api/webchat/messages");
+            java.util.concurrent.ScheduledExecutorService clock = java.util.concurrent.Executors.newScheduledThreadPool(2);
+            List<List<String>> accepted = new ArrayList<>();
+            String[] conversations = new String[visitors];
+            List<String> wrong = java.util.Collections.synchronizedList(new ArrayList<>());
+            java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(visitors);
+            long interval = (long) (1e9 * visitors / rate);
+            long start = System.nanoTime() + 200_000_000L;
+            for (int v = 0; v < visitors; v++) {
+                accepted.add(java.util.Collections.synchronizedList(new ArrayList<>()));
+                new OrderedVisitor("order-" + UUID.randomUUID().toString().replace("-", ""), v, each, start + v * (interval / visitors), interval, client, uri, clock,
+                        accepted.get(v), conversations, wrong, done).send(0);
+            }
+            assertTrue(done.await(180, TimeUnit.SECONDS), "the visitors did not get all their 202s in 3 minutes; wrong answers: "
+                    + wrong.subList(0, Math.min(10, wrong.size())));
+            double seconds = (System.nanoTime() - start) / 1e9;
+            clock.shutdownNow();
+            assertTrue(wrong.isEmpty(), "answers that are neither 202 nor 503: " + wrong.subList(0, Math.min(10, wrong.size())));
+            System.out.printf("order: %d messages offered at %.0f/s, all 202'd after %.1f s (%.0f/s)%n",
+                    visitors * each, rate, seconds, visitors * each / seconds);
+
+            long deadline = System.currentTimeMillis() + 180_000;
+            for (int v = 0; v < visitors; v++) {
+                List<String> expected = accepted.get(v);
+                String conversation = conversations[v];
+                while (handled.getOrDefault(conversation, List.of()).size() < expected.size() && System.currentTimeMillis() < deadline) {
+                    Thread.sleep(200);
+                }
+                assertEquals(expected, handled.get(conversation), "visitor " + v + ": handled in another order than its 202s");
+            }
+        }
+    }
+
+    /** One visitor of the order test: a message only after the previous one's 202, each at its time. */
+    record OrderedVisitor(String id, int index, int each, long first, long interval, java.net.http.HttpClient client,
+                          java.net.URI uri, java.util.concurrent.ScheduledExecutorService clock, List<String> accepted,
+                          String[] conversations, List<String> wrong, java.util.concurrent.CountDownLatch done) {
+
+        void send(int k) {
+            long due = first + k * interval - System.nanoTime();
+            clock.schedule(() -> post(k), Math.max(0, due), TimeUnit.NANOSECONDS);
+        }
+
+        void post(int k) {
+            client.sendAsync(java.net.http.HttpRequest.newBuilder(uri).timeout(java.time.Duration.ofSeconds(30))
+                            .header("Content-Type", "application/json")
+                            .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"visitorId\":\"" + id + "\",\"text\":\"顺序 " + k + "\",\"clientMessageId\":\"o" + k + "\"}", StandardCharsets.UTF_8))
+                            .build(), java.net.http.HttpResponse.BodyHandlers.ofString())
+                    .whenComplete((r, e) -> {
+                        if (r != null && r.statusCode() == 202) {
+                            JsonObject body = jakarta.json.Json.createReader(new java.io.StringReader(r.body())).readObject();
+                            accepted.add(body.getString("messageId"));
+                            conversations[index] = body.getString("conversationId");
+                            if (k + 1 == each) {
+                                done.countDown();
+                            } else {
+                                send(k + 1);
+                            }
+                            return;
+                        }
+                        if (r != null && r.statusCode() != 503) {
+                            wrong.add(r.statusCode() + " " + r.body());
+                        }
+                        // no answer or not yet: the same message again, as the widget resends it
+                        clock.schedule(() -> post(k), 100, TimeUnit.MILLISECONDS);
+                    });
+        }
+    }
+
+    @Test
+    @Order(2)
+    void nothingAcceptedIsLostOrDoubledAcrossFiveKillsUnderLoad() throws Exception {
 
         List<Visitor> visitors = new ArrayList<>();
         List<Thread> threads = new ArrayList<>();
@@ -111,7 +227,7 @@ class KillUnderLoadIT {
 
         int accepted = visitors.stream().mapToInt(v -> v.accepted.size()).sum();
         int replies = visitors.stream().mapToInt(v -> v.replied.size()).sum();
-        System.out.printf("KillUnderLoadIT: %d messages and %d replies accepted over %d kills; ready after %s; answers %s%n",
+        System.out.printf("UnderLoadIT: %d messages and %d replies accepted over %d kills; ready after %s; answers %s%n",
                 accepted, replies, ROUNDS, readyTimes, answers);
         assertTrue(wrongAnswers.isEmpty(), "answered neither 202 nor 503: " + summary(wrongAnswers));
         assertTrue(accepted > ROUNDS * VISITORS, "too little got through to prove anything: " + accepted);
@@ -276,7 +392,7 @@ class KillUnderLoadIT {
                 String text = "m" + seq;
                 String body = "{\"visitorId\":\"" + id + "\",\"text\":\"" + text + "\",\"clientMessageId\":\"c" + seq + "\"}";
                 while (true) {
-                    Answer a = KillUnderLoadIT.post("/switchboard/api/webchat/messages", body, null);
+                    Answer a = UnderLoadIT.post("/switchboard/api/webchat/messages", body, null);
                     if (a.status == 202) {
                         settled(a);
                         accepted.add(text);
