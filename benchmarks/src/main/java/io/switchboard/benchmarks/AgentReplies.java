@@ -142,10 +142,12 @@ final class AgentReplies implements AutoCloseable {
     }
 
     /** Offers {@code rate} replies a second, round robin over the held conversations. */
-    Window offer(double rate, Duration warmup, Duration measure) throws InterruptedException {
+    Window offer(double rate, Duration warmup, Duration measure, Runnable beforeMeasure, Runnable afterMeasure)
+            throws InterruptedException {
         Window window = new Window("reply", rate, warmup, measure, pending, jvm, null);
         String prefix = "r" + runTag + "-" + (windows++) + "-";
-        return window.run((i, intended) -> reply(window, held.get((int) (i % held.size())), prefix + i, intended), null, null);
+        return window.run((i, intended) -> reply(window, held.get((int) (i % held.size())), prefix + i, intended),
+                beforeMeasure, afterMeasure);
     }
 
     private void reply(Window window, Held to, String replyId, long intended) {

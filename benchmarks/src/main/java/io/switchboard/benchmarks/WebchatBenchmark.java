@@ -182,10 +182,14 @@ public final class WebchatBenchmark {
         System.out.printf("agents' replies, POST -> frame on the visitor's stream, latency from the intended send time, %.0f/s:%n",
                 plan.replyRate());
         Window replies = null;
+        // the replies' own recording: their path (CXF with a Bearer token, the desk's transaction, the
+        // outbound batch, the visitor's stream) is not the visitors'
+        Profile replyProfile = new Profile(jvm, target.resolve("jfr").resolve("webchat-" + db + "-replies-"
+                + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + ".jfr"));
         try (AgentReplies leg = new AgentReplies(server, jvm, agents)) {
             leg.setUp(plan.replyConversations());
             System.out.println(Window.header());
-            replies = leg.offer(plan.replyRate(), plan.replyWarmup(), plan.replyMeasure());
+            replies = leg.offer(plan.replyRate(), plan.replyWarmup(), plan.replyMeasure(), replyProfile::start, replyProfile::stop);
             System.out.println(replies.row());
             if (replies.errors() > 0) {
                 System.out.println("         errors: " + replies.errorKinds());
@@ -209,6 +213,11 @@ public final class WebchatBenchmark {
         core.close();
 
         System.out.println();
+        if (replyProfile.recorded()) {
+            System.out.println("agents' replies, " + plan.replyRate() + "/s:");
+            System.out.print(replyProfile.report());
+            System.out.println();
+        }
         if (profile.recorded()) {
             System.out.print(profile.report());
         } else {
