@@ -231,6 +231,7 @@ class UnderLoadIT {
                 accepted, replies, ROUNDS, readyTimes, answers);
         assertTrue(wrongAnswers.isEmpty(), "answered neither 202 nor 503: " + summary(wrongAnswers));
         assertTrue(accepted > ROUNDS * VISITORS, "too little got through to prove anything: " + accepted);
+        assertTrue(replies > ROUNDS, "too few replies got through to prove anything: " + replies);
 
         // every 202'd message stored exactly once, in its visitor's order
         long deadline = System.currentTimeMillis() + 300_000;
@@ -467,6 +468,8 @@ class UnderLoadIT {
                 return List.of();
             }
             assertEquals(200, r.status(), r.body());
+            // the agent's view of a conversation shows at most 1,000 messages: a full one may be cut
+            assertTrue(r.array().size() < 1000, "visitor " + index + "'s conversation is too long to see whole; lower switchboard.kill.rate");
             List<String> texts = new ArrayList<>();
             for (JsonValue m : r.array()) {
                 if (m.asJsonObject().getString("direction").equals("INBOUND")) {

@@ -311,7 +311,11 @@ public class ArtemisBus implements Bus {
                 }
                 session.commit();
             } catch (JMSException | RuntimeException e) {
-                session.rollback();
+                try {
+                    session.rollback();
+                } catch (JMSException | RuntimeException rollback) {
+                    e.addSuppressed(rollback);
+                }
                 throw e;
             }
         } catch (JMSException | RuntimeException e) {

@@ -97,8 +97,17 @@ final class Desk implements AgentDesk {
     private record Reply(String conversationId, String agentId, String text, String replyId, ChannelAddress via) {
     }
 
-    /** One reply's work inside its group's transaction: what it stores, and what it sends once committed. */
-    private Message storeOne(StoreSession s, Reply r, Instant now, Sends sends) throws SQLException {
+    /**
+     * One reply's work inside its group's transaction: what it stores, and what it will send once the
+     * group has committed. {@code fresh} says whether it is new: a retry with a stored replyId sends
+     * what was stored, and its {@code message.sent} again (its id is the same, so the broker drops it
+     * if it has it), but never inside the group's broker transaction.
+     */
+    private record Stored(Message reply, boolean fresh, List<BusBatch.Outgoing> sends) {
+    }
+
+    private Stored storeOne(StoreSession s, Reply r) throws SQLException {
+        Instant now = now();
         boolean bot = BOT.equals(r.agentId());
         Conversation c = find(s, r.conversationId());
         if (c.state() == ConversationState.CLOSED) {
@@ -113,9 +122,10 @@ final class Desk implements AgentDesk {
         }
         Message m = new Message(r.replyId() != null ? r.replyId() : Ids.newId(), null, Direction.OUTBOUND, to,
                 c.id(), c.customerId(), r.agentId(), now, List.of(ContentPart.text(r.text())), Map.of());
-        Message reply = m;
         List<DomainEvent> events = new ArrayList<>();
-        if (!s.messages().insert(m)) {
+        boolean fresh = s.messages().insert(m);
+        Message reply = m;
+        if (!fresh) {
             // a retry of a reply already stored: send what was stored, not the retry's text
             reply = s.messages().byId(m.id()).filter(old -> c.id().equals(old.conversationId()))
                     .orElseThrow(() -> new IllegalArgumentException("replyId " + m.id() + " is already used"));
@@ -126,42 +136,42 @@ final class Desk implements AgentDesk {
                 events.add(new DomainEvent("waiting:" + m.id(), DomainEvent.CONVERSATION_WAITING, now, c.id(),
                         c.customerId(), Map.of("agentId", r.agentId() == null ? "" : r.agentId())));
             }
-            events.add(new DomainEvent("sent:" + m.id(), DomainEvent.MESSAGE_SENT, now, c.id(), c.customerId(),
-                    Map.of("messageId", m.id(), "agentId", r.agentId() == null ? "" : r.agentId(), "channel", to.channel())));
         }
-        // after the commit; if the broker fails then the agent gets an error and retries with the same
-        // replyId, and the broker's duplicate detection keeps the customer from seeing it twice
-        BusBatch.Outgoing out = new BusBatch.Outgoing(BusAddress.outbound(reply.address().channel()), false, json.toJson(reply),
+        events.add(new DomainEvent("sent:" + reply.id(), DomainEvent.MESSAGE_SENT, reply.time(), c.id(), c.customerId(),
+                Map.of("messageId", reply.id(), "agentId", reply.agentId() == null ? "" : reply.agentId(),
+                        "channel", reply.address().channel())));
+        List<BusBatch.Outgoing> sends = new ArrayList<>();
+        // the broker's duplicate detection keeps the customer from seeing a reply twice when it is sent again
+        sends.add(new BusBatch.Outgoing(BusAddress.outbound(reply.address().channel()), false, json.toJson(reply),
                 Map.of(BusAddress.DUPLICATE_ID, "reply:" + reply.id(), BusAddress.GROUP_ID, reply.conversationId(),
-                        BusAddress.PAYLOAD_TYPE, "Message"));
-        if (reply != m) {
-            // not in the group's broker transaction: one duplicate there rolls the whole transaction back
-            sends.again.add(out);
-        } else {
-            sends.once.add(out);
-            for (DomainEvent event : events) {
-                sends.once.add(new BusBatch.Outgoing(BusAddress.EVENTS, true, json.toJson(event), event.busProperties()));
-            }
+                        BusAddress.PAYLOAD_TYPE, "Message")));
+        for (DomainEvent event : events) {
+            sends.add(new BusBatch.Outgoing(BusAddress.EVENTS, true, json.toJson(event), event.busProperties()));
         }
-        return reply;
+        return new Stored(reply, fresh, sends);
     }
 
     /**
-     * The replies that came together, in one database transaction and one broker transaction. A reply
-     * that fails (a closed conversation, a reused replyId) is rolled back to its savepoint and fails
-     * alone; a failed commit or send fails the group, and each agent's retry with its replyId is safe.
+     * The replies that came together, in one database transaction and one broker transaction. The
+     * group is stored in the order of its conversations, as other writers lock them, so that two
+     * transactions never wait on each other's rows. A reply that fails (a closed conversation, a reused
+     * replyId) is rolled back to its savepoint and fails alone. Once committed, the new replies go out
+     * in one broker transaction; if that fails (the broker refuses a transaction for a single duplicate
+     * id), each reply is sent on its own, so only a reply whose own send fails fails (503; the agent's
+     * retry with its replyId is safe).
      */
     private List<GroupCommit.Outcome<Message>> storeAndSend(List<Reply> group) {
-        Instant now = now();
-        Sends sends = new Sends(new ArrayList<>(), new ArrayList<>());
-        List<GroupCommit.Outcome<Message>> outcomes = store.inTransaction(s -> {
-            List<GroupCommit.Outcome<Message>> stored = new ArrayList<>(group.size());
-            for (Reply r : group) {
-                int once = sends.once.size();
-                int again = sends.again.size();
+        Integer[] order = new Integer[group.size()];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        java.util.Arrays.sort(order, java.util.Comparator.comparing(i -> group.get(i).conversationId()));
+        Object[] results = store.inTransaction(s -> {
+            Object[] done = new Object[group.size()];
+            for (int i : order) {
                 Savepoint savepoint = group.size() > 1 ? s.connection().setSavepoint() : null;
                 try {
-                    stored.add(GroupCommit.Outcome.of(storeOne(s, r, now, sends)));
+                    done[i] = storeOne(s, group.get(i));
                     if (savepoint != null) {
                         s.connection().releaseSavepoint(savepoint);
                     }
@@ -170,27 +180,49 @@ final class Desk implements AgentDesk {
                         throw e;
                     }
                     s.connection().rollback(savepoint);
-                    sends.once.subList(once, sends.once.size()).clear();
-                    sends.again.subList(again, sends.again.size()).clear();
-                    stored.add(GroupCommit.Outcome.failed(e instanceof RuntimeException re ? re
-                            : new StoreException("database: " + e.getMessage(), e)));
+                    done[i] = e instanceof RuntimeException re ? re : new StoreException("database: " + e.getMessage(), e);
                 }
             }
-            return stored;
+            return done;
         });
-        bus.sendAll(sends.once);
-        for (BusBatch.Outgoing out : sends.again) {
-            bus.send(out.address(), out.body(), out.properties());
+        List<BusBatch.Outgoing> fresh = new ArrayList<>();
+        for (Object result : results) {
+            if (result instanceof Stored stored && stored.fresh()) {
+                fresh.addAll(stored.sends());
+            }
+        }
+        boolean freshSent;
+        try {
+            bus.sendAll(fresh);
+            freshSent = true;
+        } catch (RuntimeException e) {
+            freshSent = false;
+        }
+        List<GroupCommit.Outcome<Message>> outcomes = new ArrayList<>(group.size());
+        for (Object result : results) {
+            if (result instanceof Stored stored) {
+                outcomes.add(stored.fresh() && freshSent ? GroupCommit.Outcome.of(stored.reply()) : sendAlone(stored));
+            } else {
+                outcomes.add(GroupCommit.Outcome.failed((RuntimeException) result));
+            }
         }
         return outcomes;
     }
 
-    /**
-     * What a group's replies send once stored: new replies and their events together in one broker
-     * transaction; replies sent again (a retry with a stored replyId) one by one, where the broker
-     * drops what it already has.
-     */
-    private record Sends(List<BusBatch.Outgoing> once, List<BusBatch.Outgoing> again) {
+    /** A stored reply's messages one by one, outside any transaction, where the broker drops what it has. */
+    private GroupCommit.Outcome<Message> sendAlone(Stored stored) {
+        try {
+            for (BusBatch.Outgoing out : stored.sends()) {
+                if (out.multicast()) {
+                    bus.publish(out.address(), out.body(), out.properties());
+                } else {
+                    bus.send(out.address(), out.body(), out.properties());
+                }
+            }
+            return GroupCommit.Outcome.of(stored.reply());
+        } catch (RuntimeException e) {
+            return GroupCommit.Outcome.failed(e);
+        }
     }
 
     @Override

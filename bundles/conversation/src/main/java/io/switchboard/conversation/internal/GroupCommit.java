@@ -1,5 +1,6 @@
 package io.switchboard.conversation.internal;
 
+import io.switchboard.store.StoreException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -78,19 +79,26 @@ final class GroupCommit<R, T> {
                     }
                 }
                 List<Outcome<T>> outcomes = null;
+                // the commit is everyone's: an interrupt meant for this caller's thread must not break
+                // the database's or the broker's calls for the others
+                interrupted |= Thread.interrupted();
                 try {
                     outcomes = commit.apply(group.stream().map(p -> p.request).toList());
                     if (outcomes.size() != group.size()) {
-                        throw new IllegalStateException(outcomes.size() + " outcomes for " + group.size() + " requests");
+                        throw new StoreException(outcomes.size() + " outcomes for " + group.size() + " requests", null);
                     }
                 } catch (RuntimeException e) {
                     outcomes = group.stream().map(p -> Outcome.<T>failed(e)).toList();
                 } finally {
-                    // even an Error here must not leave the others waiting for a commit that never ends
+                    // even an Error here must not leave the others waiting for a commit that never ends,
+                    // nor this caller's request behind for a later group once its caller has gone
                     synchronized (this) {
                         for (int i = 0; i < group.size(); i++) {
                             group.get(i).outcome = outcomes != null ? outcomes.get(i)
-                                    : Outcome.failed(new IllegalStateException("the group's commit did not finish"));
+                                    : Outcome.failed(new StoreException("the group's commit did not finish", null));
+                        }
+                        if (outcomes == null) {
+                            waiting.remove(mine);
                         }
                         committing = false;
                         notifyAll();

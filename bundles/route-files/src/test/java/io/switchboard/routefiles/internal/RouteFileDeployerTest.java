@@ -249,23 +249,35 @@ class RouteFileDeployerTest {
                       - to: "file:%s?fileName=${header.sbEventType}-${header.sbEventId}.json"
                 """.formatted(dir)));
         assertEquals(RouteFile.State.RUNNING, f.state(), f.error());
-        Thread.sleep(500); // the subscription exists from now on
-        for (String type : new String[] {"message.received", "conversation.closed", "message.sent"}) {
-            DomainEvent event = new DomainEvent("e-" + type, type, java.time.Instant.now(), "c1", null, Map.of());
-            Map<String, Object> properties = new java.util.HashMap<>(event.busProperties());
-            properties.put("sbEventId", event.id());
-            bus.publish(BusAddress.EVENTS, "{}", properties);
-        }
-        Path closed = dir.resolve("conversation.closed-e-conversation.closed.json");
+        // the subscription starts in the background: a selected event, again, until the file has one
+        Path probe = dir.resolve("conversation.closed-probe.json");
         long deadline = System.currentTimeMillis() + 10_000;
-        while (!Files.exists(closed) && System.currentTimeMillis() < deadline) {
+        while (!Files.exists(probe) && System.currentTimeMillis() < deadline) {
+            publishEvent("conversation.closed", "probe");
+            Thread.sleep(200);
+        }
+        assertTrue(Files.exists(probe), "the selected event did not reach the file");
+        // one topic keeps its order: once the last is there, the others would have been
+        publishEvent("message.received", "m");
+        publishEvent("message.sent", "s");
+        publishEvent("conversation.queued", "last");
+        Path last = dir.resolve("conversation.queued-last.json");
+        while (!Files.exists(last) && System.currentTimeMillis() < deadline) {
             Thread.sleep(100);
         }
-        assertTrue(Files.exists(closed), "the selected event did not reach the file");
-        Thread.sleep(300);
+        assertTrue(Files.exists(last), "the second selected kind did not reach the file");
         try (var files = Files.list(dir)) {
-            assertEquals(List.of(closed), files.toList(), "events the selector leaves out reached the file");
+            assertEquals(java.util.Set.of(probe, last), files.collect(java.util.stream.Collectors.toSet()),
+                    "events the selector leaves out reached the file");
         }
+    }
+
+    static void publishEvent(String type, String id) {
+        // an event id of its own each time: the broker drops a repeated one
+        DomainEvent event = new DomainEvent(type + ":" + id + ":" + System.nanoTime(), type, java.time.Instant.now(), "c1", null, Map.of());
+        Map<String, Object> properties = new java.util.HashMap<>(event.busProperties());
+        properties.put("sbEventId", id);
+        bus.publish(BusAddress.EVENTS, "{}", properties);
     }
 
     @Test
