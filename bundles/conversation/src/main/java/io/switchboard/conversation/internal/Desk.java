@@ -153,8 +153,8 @@ final class Desk implements AgentDesk {
 
     /**
      * The replies that came together, in one database transaction and one broker transaction. The
-     * group is stored in the order of its conversations, as other writers lock them, so that two
-     * transactions never wait on each other's rows. A reply that fails (a closed conversation, a reused
+     * group is stored in the order of its conversations, so that two groups never wait on each other's
+     * rows (the inbound batches still lock theirs in arrival order). A reply that fails (a closed conversation, a reused
      * replyId) is rolled back to its savepoint and fails alone. Once committed, the new replies go out
      * in one broker transaction; if that fails (the broker refuses a transaction for a single duplicate
      * id), each reply is sent on its own, so only a reply whose own send fails fails (503; the agent's
