@@ -12,7 +12,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -49,18 +48,6 @@ class RouteFilesIT {
     static void shutDown() {
         if (server != null) {
             server.stop();
-        }
-    }
-
-    /** Written beside deploy/ and moved in, so FileInstall never sees half a file. */
-    static void drop(String name, String content) {
-        try {
-            Path staged = Files.createTempFile(server.home(), name, ".part");
-            Files.writeString(staged, content, StandardCharsets.UTF_8);
-            Files.move(staged, server.home().resolve("deploy").resolve(name), StandardCopyOption.ATOMIC_MOVE,
-                    StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 
@@ -107,8 +94,8 @@ class RouteFilesIT {
     @Test
     @Order(1)
     void yamlAndXmlRoutesRunWhenDropped() {
-        drop("hello.camel.yaml", YAML_HELLO.formatted("Hello YAML"));
-        drop("hello.xml", XML_HELLO);
+        server.deploy("hello.camel.yaml", YAML_HELLO.formatted("Hello YAML"));
+        server.deploy("hello.xml", XML_HELLO);
         Api.await("the YAML route's log line", WAIT, () -> logLines("Hello YAML from ") > 0);
         Api.await("the XML route's log line", WAIT, () -> logLines("Hello XML from xml-hello") > 0);
 
@@ -129,7 +116,7 @@ class RouteFilesIT {
     @Test
     @Order(2)
     void editingAFileReplacesItsRoute() throws InterruptedException {
-        drop("hello.camel.yaml", YAML_HELLO.formatted("Goodbye YAML"));
+        server.deploy("hello.camel.yaml", YAML_HELLO.formatted("Goodbye YAML"));
         Api.await("the changed route's log line", WAIT, () -> logLines("Goodbye YAML from ") > 0);
         assertStopsLogging("Hello YAML from ");
         assertTrue(logLines("Hello XML from xml-hello") > 0);
@@ -139,7 +126,7 @@ class RouteFilesIT {
     @Order(3)
     void aRouteOnTheEventsTopicWritesEachEventToAFile() throws IOException {
         Path out = server.home().resolve("it-events");
-        drop("events.camel.yaml", """
+        server.deploy("events.camel.yaml", """
                 - route:
                     id: events-to-files
                     from:
@@ -182,8 +169,8 @@ class RouteFilesIT {
     @Test
     @Order(4)
     void aBrokenFileIsReportedAndTheOthersKeepRunning() throws InterruptedException {
-        drop("broken.camel.yaml", "- from:\n    uri: \"timer:broken\n    steps: [\n");
-        drop("unknown.xml", """
+        server.deploy("broken.camel.yaml", "- from:\n    uri: \"timer:broken\n    steps: [\n");
+        server.deploy("unknown.xml", """
                 <routes xmlns="http://camel.apache.org/schema/xml-io">
                     <route id="nowhere"><from uri="nosuchcomponent:x"/><log message="never"/></route>
                 </routes>
@@ -211,7 +198,7 @@ class RouteFilesIT {
         assertFalse(broken.getString("error").isBlank());
 
         // fixed, it starts
-        drop("broken.camel.yaml", YAML_HELLO.formatted("Fixed YAML"));
+        server.deploy("broken.camel.yaml", YAML_HELLO.formatted("Fixed YAML"));
         Api.await("the fixed file's log line", WAIT, () -> logLines("Fixed YAML from ") > 0);
         Api.await("the fixed file RUNNING", WAIT, () -> {
             String line = statusOf("broken.camel.yaml");

@@ -3,7 +3,7 @@
  * files run and why the others do not. The shell and the REST API read {@link io.switchboard.routefiles.RouteFiles}.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package io.switchboard.routefiles;
 
 import org.osgi.annotation.bundle.Export;

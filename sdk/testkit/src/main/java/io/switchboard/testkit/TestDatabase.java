@@ -104,6 +104,14 @@ public final class TestDatabase implements AutoCloseable {
         return dataSource;
     }
 
+    /** The JDBC URL of this database, for a server's or a route's own DataSource configuration. */
+    public String jdbcUrl() {
+        if (dataSource instanceof PGSimpleDataSource pg) {
+            return pg.getURL();
+        }
+        return ((JdbcDataSource) dataSource).getURL();
+    }
+
     @Override
     public void close() {
         cleanup.run();

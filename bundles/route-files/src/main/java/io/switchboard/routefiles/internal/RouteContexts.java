@@ -16,4 +16,10 @@ interface RouteContexts {
     /** A started context and how to stop it (and withdraw whatever was published about it). */
     record Running(CamelContext context, AutoCloseable stop) {
     }
+
+    /** A context like the deployer's, with the {@code bus} component, not started and published nowhere: for checking a file. */
+    @FunctionalInterface
+    interface Unstarted {
+        CamelContext context(String name) throws Exception;
+    }
 }

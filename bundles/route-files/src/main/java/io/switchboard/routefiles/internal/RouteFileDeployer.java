@@ -1,7 +1,7 @@
 package io.switchboard.routefiles.internal;
 
 import io.switchboard.routefiles.RouteFile;
-import io.switchboard.routefiles.RouteFiles;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import org.apache.camel.Route;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,23 +22,38 @@ import org.slf4j.LoggerFactory;
  * <p>Changes to one deployer come one at a time (FileInstall's single watcher thread, then
  * deactivation); readers of {@link #files()} may come from any thread.
  */
-final class RouteFileDeployer implements RouteFiles {
+final class RouteFileDeployer {
 
     private static final Logger LOG = LoggerFactory.getLogger(RouteFileDeployer.class);
     /** Enough for any Camel or YAML message, short enough for a console line and a log line. */
     static final int MAX_REASON = 2000;
 
-    private record Deployment(RouteFile status, RouteContexts.Running running) {
+    /** A failed file's {@code content} is kept so that it can be tried again without FileInstall. */
+    private record Deployment(RouteFile status, RouteContexts.Running running, byte[] content) {
     }
 
     private final RouteContexts contexts;
     private final Clock clock;
+    private final Path kameletDirectory;
+    private final Supplier<Map<String, Object>> beans;
     private final Map<String, Deployment> deployments = new ConcurrentHashMap<>();
 
     RouteFileDeployer(RouteContexts contexts, Clock clock) {
+        this(contexts, clock, null, Map::of);
+    }
+
+    /**
+     * @param kameletDirectory where {@code *.kamelet.yaml} files are kept, or null for none
+     * @param beans            what a file's routes may name, by name, as the file is deployed: the
+     *                         DataSources of etc/ by their {@code dataSourceName}
+     */
+    RouteFileDeployer(RouteContexts contexts, Clock clock, Path kameletDirectory, Supplier<Map<String, Object>> beans) {
         this.contexts = contexts;
         this.clock = clock;
+        this.kameletDirectory = kameletDirectory;
+        this.beans = beans;
     }
+
 
     /** Whether {@code content} of a file called {@code name} is a route file. */
     static boolean isRouteFile(String name, byte[] content) {
@@ -56,7 +72,7 @@ final class RouteFileDeployer implements RouteFiles {
         RouteFile status;
         RouteContexts.Running running = null;
         try {
-            running = contexts.start(name, new FileRoutes(name, dsl.get(), content));
+            running = contexts.start(name, new FileRoutes(name, dsl.get(), content, kameletDirectory, beans.get()));
             List<String> routeIds = running.context().getRoutes().stream().map(Route::getRouteId).toList();
             status = new RouteFile(name, dsl.get().label(), RouteFile.State.RUNNING, null, clock.instant(), routeIds);
             LOG.info("Route file {} {}: routes {} running", name, replacing ? "changed" : "deployed", routeIds);
@@ -66,8 +82,29 @@ final class RouteFileDeployer implements RouteFiles {
             LOG.error("Route file {} in deploy/ is not running: {}", name, reason);
             LOG.debug("Route file {} failed", name, e);
         }
-        deployments.put(name, new Deployment(status, running));
+        deployments.put(name, new Deployment(status, running, running == null ? content : null));
         return status;
+    }
+
+    /**
+     * Deploys again every file that failed, as it was last saved: a component, data format or
+     * Kamelet it lacked may have been installed since. A file that fails again keeps its new reason.
+     *
+     * @return the files tried, with their new state
+     */
+    synchronized List<RouteFile> retryFailed() {
+        List<RouteFile> tried = new ArrayList<>();
+        for (Deployment d : List.copyOf(deployments.values())) {
+            if (d.status().state() == RouteFile.State.FAILED && d.content() != null) {
+                String name = d.status().name();
+                LOG.info("Route file {} failed before; trying it again with what is installed now", name);
+                RouteFile again = deploy(name, d.content());
+                if (again != null) {
+                    tried.add(again);
+                }
+            }
+        }
+        return tried;
     }
 
     /** Stops the routes of a removed file and forgets it. */
@@ -99,8 +136,8 @@ final class RouteFileDeployer implements RouteFiles {
         return true;
     }
 
-    @Override
-    public List<RouteFile> files() {
+    /** Every route file taken, running or failed, by file name. */
+    List<RouteFile> files() {
         List<RouteFile> all = new ArrayList<>();
         for (Deployment d : deployments.values()) {
             all.add(d.status());

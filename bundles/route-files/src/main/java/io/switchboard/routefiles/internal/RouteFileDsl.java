@@ -60,8 +60,16 @@ enum RouteFileDsl {
         return label;
     }
 
-    /** The DSL of a route file, or empty when the file is not a route file (someone else's). */
+    /** Whether a file called {@code name} is a Kamelet: a route template route files name, not a route file. */
+    static boolean isKamelet(String name) {
+        return name.toLowerCase(Locale.ROOT).endsWith(".kamelet.yaml");
+    }
+
+    /** The DSL of a route file, or empty when the file is not a route file (someone else's, or a Kamelet). */
     static Optional<RouteFileDsl> of(String fileName, byte[] content) {
+        if (isKamelet(fileName)) {
+            return Optional.empty();
+        }
         String name = fileName.toLowerCase(Locale.ROOT);
         if (name.endsWith(".camel.yaml") || name.endsWith(".camel.yml")) {
             return Optional.of(YAML);
@@ -76,6 +84,15 @@ enum RouteFileDsl {
             return isCamelRoot(content) ? Optional.of(XML) : Optional.empty();
         }
         return Optional.empty();
+    }
+
+    /** The DSL of what is meant to be a route file, or why it is none. */
+    static RouteFileDsl require(String name, byte[] content) {
+        if (isKamelet(name)) {
+            throw new IllegalArgumentException(name + " is a Kamelet, not a route file: route files use it by its name");
+        }
+        return of(name, content).orElseThrow(() -> new IllegalArgumentException(name
+                + " is not a route file: name it *.camel.yaml or *.camel.xml, or give it a Camel root (see docs/integrator-guide.md)"));
     }
 
     /**

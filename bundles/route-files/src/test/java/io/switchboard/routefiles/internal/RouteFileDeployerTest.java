@@ -50,12 +50,17 @@ class RouteFileDeployerTest {
     }
 
     /** What BundleRoutes does in the server, on a plain context. */
-    @BeforeEach
-    void deployer() {
-        deployer = new RouteFileDeployer((name, routes) -> {
+    RouteContexts plainContexts() {
+        return plainContexts(context -> { });
+    }
+
+    /** As {@link #plainContexts()}, with what {@code installed} adds to each context, as features add components. */
+    RouteContexts plainContexts(java.util.function.Consumer<CamelContext> installed) {
+        return (name, routes) -> {
             DefaultCamelContext context = new DefaultCamelContext();
             context.getCamelContextExtension().setName(name);
             context.addComponent("bus", BundleRoutes.busComponent(bus));
+            installed.accept(context);
             try {
                 context.addRoutes(routes);
                 context.start();
@@ -65,7 +70,12 @@ class RouteFileDeployerTest {
             }
             started.put(name, context);
             return new RouteContexts.Running(context, context);
-        }, Clock.systemUTC());
+        };
+    }
+
+    @BeforeEach
+    void deployer() {
+        deployer = new RouteFileDeployer(plainContexts(), Clock.systemUTC());
     }
 
     @AfterEach
@@ -195,6 +205,49 @@ class RouteFileDeployerTest {
     }
 
     @Test
+    void aFileThatFailedForWantOfAComponentStartsWhenTriedAgainOnceItIsThere() throws Exception {
+        // "late" is the timer component, as if its feature were installed after the file was saved
+        java.util.concurrent.atomic.AtomicBoolean installed = new java.util.concurrent.atomic.AtomicBoolean();
+        deployer.close();
+        deployer = new RouteFileDeployer(plainContexts(context -> {
+            if (installed.get()) {
+                context.addComponent("late", new org.apache.camel.component.timer.TimerComponent());
+            }
+        }), Clock.systemUTC());
+        String late = """
+                - from:
+                    uri: "late:tick?period=100"
+                    steps:
+                      - setBody:
+                          constant: "arrived 到了"
+                      - to: "bus:queue:sb.test.late"
+                """;
+        RouteFile before = deployer.deploy("late.camel.yaml", utf8(late));
+        assertEquals(RouteFile.State.FAILED, before.state());
+        assertTrue(before.error().contains("late"), before.error());
+        RouteFile broken = deployer.deploy("syntax.camel.yaml", utf8("- from:\n    uri: \"timer:x\n   steps: [\n"));
+        assertEquals(RouteFile.State.FAILED, broken.state());
+        deployer.deploy("good.camel.yaml", utf8(yamlTimer("sb.test.untouched", "untouched")));
+        java.time.Instant goodSince = deployer.files().stream().filter(f -> f.name().equals("good.camel.yaml")).findFirst()
+                .orElseThrow().since();
+
+        installed.set(true);
+        List<RouteFile> tried = deployer.retryFailed();
+
+        assertEquals(List.of("late.camel.yaml", "syntax.camel.yaml"), tried.stream().map(RouteFile::name).sorted().toList());
+        RouteFile after = tried.stream().filter(f -> f.name().equals("late.camel.yaml")).findFirst().orElseThrow();
+        assertEquals(RouteFile.State.RUNNING, after.state(), after.error());
+        assertEquals("arrived 到了", receive("sb.test.late", 10_000));
+        // a file broken in itself stays failed; a running one is left alone
+        assertEquals(RouteFile.State.FAILED, tried.stream().filter(f -> f.name().equals("syntax.camel.yaml")).findFirst()
+                .orElseThrow().state());
+        assertEquals(goodSince, deployer.files().stream().filter(f -> f.name().equals("good.camel.yaml")).findFirst()
+                .orElseThrow().since());
+        // nothing failed is left to try
+        assertEquals(List.of("syntax.camel.yaml"), deployer.retryFailed().stream().map(RouteFile::name).toList());
+    }
+
+    @Test
     void aBusConsumerIsTransactedAndDeadLettersWithTheReason() throws Exception {
         deployer.deploy("consumer.camel.yaml", utf8("""
                 - route:
@@ -316,5 +369,65 @@ class RouteFileDeployerTest {
         assertFalse(RouteFileDeployer.isRouteFile("a.xml", utf8("<beans xmlns=\"http://www.springframework.org/schema/beans\"/>")));
         assertFalse(RouteFileDeployer.isRouteFile("a.xml", utf8("<routes xmlns=\"urn:someone-else\"/>")));
         assertFalse(RouteFileDeployer.isRouteFile("a.jar", utf8("<routes/>")));
+    }
+    /** A Kamelet of the integrator's own, as a file beside the route files. */
+    static final String GREETING_SINK = """
+            apiVersion: camel.apache.org/v1
+            kind: Kamelet
+            metadata:
+              name: greeting-sink
+              labels:
+                camel.apache.org/kamelet.type: sink
+            spec:
+              definition:
+                title: Greeting sink
+                required:
+                  - queue
+                properties:
+                  queue:
+                    title: Queue
+                    type: string
+                  greeting:
+                    title: Greeting
+                    type: string
+                    default: "你好"
+              template:
+                from:
+                  uri: "kamelet:source"
+                  steps:
+                    - setBody:
+                        simple: "{{greeting}}, ${body}"
+                    - to: "bus:queue:{{queue}}"
+            """;
+
+    @Test
+    void routesUseKameletsFromTheCatalogueAndFromFilesBesideThem(@TempDir Path deploy) throws Exception {
+        Files.writeString(deploy.resolve("greeting-sink.kamelet.yaml"), GREETING_SINK, StandardCharsets.UTF_8);
+        RouteFileDeployer withKamelets = new RouteFileDeployer(plainContexts(), Clock.systemUTC(), deploy, Map::of);
+        try {
+            assertFalse(RouteFileDeployer.isRouteFile("greeting-sink.kamelet.yaml", utf8(GREETING_SINK)));
+            RouteFile f = withKamelets.deploy("greet.camel.yaml", utf8("""
+                    - from:
+                        uri: "kamelet:timer-source"
+                        parameters:
+                          period: 100
+                          message: "世界"
+                        steps:
+                          - to: "kamelet:greeting-sink?queue=sb.test.kamelet"
+                    """));
+            assertEquals(RouteFile.State.RUNNING, f.state(), f.error());
+            assertEquals("你好, 世界", receive("sb.test.kamelet", 10_000));
+
+            RouteFile missing = withKamelets.deploy("missing.camel.yaml", utf8("""
+                    - from:
+                        uri: "timer:missing?repeatCount=1"
+                        steps:
+                          - to: "kamelet:no-such-sink"
+                    """));
+            assertEquals(RouteFile.State.FAILED, missing.state());
+            assertTrue(missing.error().contains("no-such-sink"), missing.error());
+        } finally {
+            withKamelets.close();
+        }
     }
 }
