@@ -23,6 +23,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -51,10 +52,25 @@ class BusIsolationIT {
 
     static TestServer server;
 
+    static final String VIEWER_PASSWORD = "Vw-" + UUID.randomUUID();
+    static final String AGENT_PASSWORD = "Ag-" + UUID.randomUUID();
+    /** Secrets an operator writes in clear into etc/*.cfg, as the channels' and systems' docs say. */
+    static final Map<String, String> SECRETS = Map.of(
+            "io.switchboard.channel.voice/secret", "voice-" + UUID.randomUUID(),
+            "io.switchboard.channel.wechat/token", "tok" + UUID.randomUUID().toString().replace("-", "").substring(0, 20),
+            "io.switchboard.channel.wechat/appSecret", "app-" + UUID.randomUUID(),
+            "io.switchboard.system.booking/apiKey", "key-" + UUID.randomUUID(),
+            "io.switchboard.system.booking/webhookSecret", "hook-" + UUID.randomUUID(),
+            "io.switchboard.system.logistics/callbackSecret", "cb-" + UUID.randomUUID());
+
     @BeforeAll
     static void boot() {
         server = TestServer.unpack(TestServer.findDistribution(Path.of(System.getProperty("switchboard.distro.dir"))),
-                Path.of(System.getProperty("switchboard.itest.dir")), PASSWORD);
+                Path.of(System.getProperty("switchboard.itest.dir")), PASSWORD)
+                .addUser("watcher", VIEWER_PASSWORD, "viewergroup")
+                .addAgent("agent1", AGENT_PASSWORD);
+        SECRETS.forEach((where, secret) -> server.configure(where.substring(0, where.indexOf('/')), where.substring(where.indexOf('/') + 1), secret));
+        server.requireRoutes("switchboard-conversation/conversation-inbound");
         server.start();
     }
 
@@ -65,12 +81,10 @@ class BusIsolationIT {
         }
     }
 
-    /** The bus password bin/setenv generated at first start. */
+    /** The bus password bin/setenv generated at first start, in a file of its own. */
     static String platformPassword() {
         try {
-            return Files.readAllLines(server.home().resolve("etc/io.switchboard.bus.cfg"), StandardCharsets.UTF_8).stream()
-                    .filter(l -> l.matches("\\s*password\\s*=.*")).map(l -> l.substring(l.indexOf('=') + 1).strip())
-                    .findFirst().orElseThrow(() -> new IllegalStateException("no bus password in etc/io.switchboard.bus.cfg"));
+            return Files.readString(server.home().resolve("etc/secrets/switchboard-bus.password"), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -158,8 +172,28 @@ class BusIsolationIT {
 
             send(platform, READS, "出站 for the plugin");
             assertEquals("出站 for the plugin", receive(plugin, READS));
-            send(plugin, "DLQ." + READS, "its own dead letter");
-            assertEquals("its own dead letter", receive(platform, "DLQ." + READS));
+            // nor write the dead-letter queue of what it reads: a replay would carry its words on to READS
+            assertThrows(JMSSecurityException.class, () -> send(plugin, "DLQ." + READS, "planted"));
+        }
+    }
+
+    @Test
+    @Order(2)
+    void whatAPluginFailsOnTheBrokerDeadLettersAsItWasSent() throws Exception {
+        try (Connection platform = asPlatform(); Connection plugin = asPlugin()) {
+            send(platform, READS, "失败的消息 the plugin cannot handle");
+            // the plugin's route fails and rolls back each time, as DeadLetters does when it may not write the DLQ
+            try (Session session = plugin.createSession(true, Session.SESSION_TRANSACTED);
+                 MessageConsumer consumer = session.createConsumer(session.createQueue(READS))) {
+                int deliveries = 0;
+                for (TextMessage m; (m = (TextMessage) consumer.receive(15_000)) != null; deliveries++) {
+                    assertEquals("失败的消息 the plugin cannot handle", m.getText());
+                    session.rollback();
+                }
+                assertEquals(10, deliveries, "etc/artemis.xml's max-delivery-attempts");
+            }
+            // in the queue operators read and replay, not the broker's catch-all
+            assertEquals("失败的消息 the plugin cannot handle", receive(platform, "DLQ." + READS));
         }
     }
 
@@ -185,7 +219,9 @@ class BusIsolationIT {
                                 Thread.sleep(200);
                             }
                             Bus bus = context.getService(ref);
-                            String report = attempt(bus, "%s") + "\\n" + attempt(bus, "sb.outbound.sms") + "\\n";
+                            String report = attempt(bus, "%s") + "\\n" + attempt(bus, "sb.outbound.sms") + "\\n"
+                                    + "grants " + (context.getServiceReference("io.switchboard.bus.BusGrants") == null ? "hidden" : "found")
+                                    + " buses " + context.getServiceReferences(Bus.class, null).size() + "\\n";
                             Path result = Path.of(System.getProperty("karaf.data"), "probe-result.txt");
                             Path partial = Files.writeString(result.resolveSibling("probe-result.tmp"), report);
                             Files.move(partial, result, StandardCopyOption.ATOMIC_MOVE);
@@ -248,7 +284,7 @@ class BusIsolationIT {
     }
 
     @Test
-    @Order(2)
+    @Order(3)
     void aPluginBundlesBusIsHeldByTheBrokerToItsGrant() throws Exception {
         Path work = Files.createTempDirectory(server.home(), "probe-plugin");
         server.deploy(probeBundle(work));
@@ -263,6 +299,8 @@ class BusIsolationIT {
         assertEquals(FRESH + " sent", report.get(0), String.join("\n", report));
         assertTrue(report.get(1).startsWith("sb.outbound.sms refused:") && report.get(1).contains("JMSSecurityException"),
                 String.join("\n", report));
+        // it cannot grant itself more, nor reach the platform's own connection: it sees its Bus only
+        assertEquals("grants hidden buses 1", report.get(2), String.join("\n", report));
         try (Connection platform = asPlatform()) {
             assertEquals("from the probe plugin bundle", receive(platform, FRESH));
         }
@@ -270,7 +308,7 @@ class BusIsolationIT {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void aWrongPasswordOrAnotherPluginsNameIsRefused() throws IOException {
         assertThrows(JMSSecurityException.class, () -> connect("plugin." + PLUGIN, derived(PLUGIN) + "x").close());
         assertThrows(JMSSecurityException.class, () -> connect("plugin.other", derived("other")).close(), "never granted, no user");
@@ -281,7 +319,7 @@ class BusIsolationIT {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void grantsSurviveARestart() throws Exception {
         server.stop();
         server.start();
@@ -296,7 +334,7 @@ class BusIsolationIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void afterRevokeEvenTheGrantedAddressesAreDenied() throws Exception {
         try (Connection plugin = asPlugin()) {
             send(plugin, FRESH, "before the revoke");
@@ -315,5 +353,151 @@ class BusIsolationIT {
             send(platform, FRESH, "the platform keeps every right");
             assertEquals("before the revoke", receive(platform, FRESH));
         }
+    }
+
+    /** One Jolokia request to the console, as Hawtio's pages send them, in the name of {@code user}. */
+    static jakarta.json.JsonObject jolokia(String user, String password, String request) throws Exception {
+        java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(server.url("/hawtio/jolokia/"))
+                        .header("Authorization", TestServer.basicAuth(user, password))
+                        .header("Content-Type", "application/json")
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(request, StandardCharsets.UTF_8)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        if (r.statusCode() != 200) {
+            return jakarta.json.Json.createObjectBuilder().add("status", r.statusCode()).add("http", true).build();
+        }
+        try (var reader = jakarta.json.Json.createReader(new java.io.StringReader(r.body()))) {
+            return reader.readObject();
+        }
+    }
+
+    static String exec(String mbean, String operation, String... arguments) {
+        var args = jakarta.json.Json.createArrayBuilder();
+        for (String a : arguments) {
+            args.add(a);
+        }
+        return jakarta.json.Json.createObjectBuilder().add("type", "exec").add("mbean", mbean).add("operation", operation)
+                .add("arguments", args).build().toString();
+    }
+
+    static String read(String mbean, String attribute) {
+        return jakarta.json.Json.createObjectBuilder().add("type", "read").add("mbean", mbean).add("attribute", attribute).build().toString();
+    }
+
+    @Test
+    @Order(7)
+    void theBrokersOwnAccountAndAnAgentCannotUseTheConsole() throws Exception {
+        jakarta.json.JsonObject bus = jolokia("switchboard-bus", platformPassword(), read("java.lang:type=Memory", "HeapMemoryUsage"));
+        assertTrue(bus.getBoolean("http", false) && bus.getInt("status") >= 401 && bus.getInt("status") <= 403, bus.toString());
+        jakarta.json.JsonObject agent = jolokia("agent1", AGENT_PASSWORD, read("java.lang:type=Memory", "HeapMemoryUsage"));
+        assertTrue(agent.getBoolean("http", false) && agent.getInt("status") >= 401 && agent.getInt("status") <= 403, agent.toString());
+        // the bus still works with that account: it is the broker's, and only the broker's
+        try (Connection platform = asPlatform()) {
+            send(platform, "sb.probe.console", "the bus account still reaches the broker");
+            assertEquals("the bus account still reaches the broker", receive(platform, "sb.probe.console"));
+        }
+    }
+
+    @Test
+    @Order(8)
+    void aViewerReadsTheFiguresButEveryChangeAndEveryMessageBodyIsRefused() throws Exception {
+        String camelRoute = Api.await("the inbound route's MBean", WAIT, () -> {
+            try {
+                var found = jolokia(TestServer.ADMIN, PASSWORD, "{\"type\":\"search\",\"mbean\":\"org.apache.camel:type=routes,*\"}")
+                        .getJsonArray("value");
+                return found.stream().map(v -> ((jakarta.json.JsonString) v).getString())
+                        .filter(n -> n.contains("conversation-inbound")).findFirst().orElse(null);
+            } catch (Exception e) {
+                return null;
+            }
+        });
+        String broker = "org.apache.activemq.artemis:broker=\"switchboard\"";
+        String inboundQueue = broker + ",component=addresses,address=\"sb.inbound\",subcomponent=queues,routing-type=\"anycast\",queue=\"sb.inbound\"";
+
+        // what a viewer is for: the figures
+        for (String figure : List.of(read("java.lang:type=Memory", "HeapMemoryUsage"), read(camelRoute, "ExchangesTotal"),
+                read(inboundQueue, "MessageCount"), read(broker, "Version"))) {
+            jakarta.json.JsonObject r = jolokia("watcher", VIEWER_PASSWORD, figure);
+            assertEquals(200, r.getInt("status"), figure + " -> " + r);
+        }
+        // and nothing else: each of these answers 403 and changes nothing
+        Map<String, String> changes = Map.of(
+                "bundle install", exec("org.apache.karaf:type=bundle,name=root", "install(java.lang.String)", "mvn:org.example/evil/1.0"),
+                "feature install", exec("org.apache.karaf:type=feature,name=root", "installFeature(java.lang.String)", "webconsole"),
+                "config set", exec("org.apache.karaf:type=config,name=root", "setProperty(java.lang.String,java.lang.String,java.lang.String)",
+                        "io.switchboard.kpis", "windowMinutes", "1"),
+                "route stop", exec(camelRoute, "stop()"),
+                "Artemis delete", exec(broker, "deleteAddress(java.lang.String)", "sb.inbound"),
+                "message bodies", exec(inboundQueue, "browse()"),
+                "message list", exec(inboundQueue, "listMessagesAsJSON(java.lang.String)", ""));
+        for (Map.Entry<String, String> change : changes.entrySet()) {
+            jakarta.json.JsonObject r = jolokia("watcher", VIEWER_PASSWORD, change.getValue());
+            assertEquals(403, r.getInt("status"), change.getKey() + " -> " + r);
+        }
+        assertEquals("Started", jolokia(TestServer.ADMIN, PASSWORD, read(camelRoute, "State")).getString("value"),
+                "the route still runs");
+        assertEquals(200, jolokia(TestServer.ADMIN, PASSWORD, exec(inboundQueue, "countMessages()")).getInt("status"),
+                "admin may do what a viewer may not");
+    }
+
+    @Test
+    @Order(9)
+    void noRoleReadsASecretThroughJmxAndTheChannelsStillHaveThem() throws Exception {
+        // every secret written in clear moved to a file of its own; the .cfg names it
+        for (Map.Entry<String, String> secret : SECRETS.entrySet()) {
+            String pid = secret.getKey().substring(0, secret.getKey().indexOf('/'));
+            String key = secret.getKey().substring(pid.length() + 1);
+            Path cfg = server.home().resolve("etc/" + pid + ".cfg");
+            String text = Api.await(pid + " to name its " + key, WAIT, () -> {
+                try {
+                    String t = Files.readString(cfg, StandardCharsets.UTF_8);
+                    return t.contains(key + " = $[secret:" + pid + "." + key + "]") ? t : null;
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+            assertFalse(text.contains(secret.getValue()), cfg + " still holds the secret");
+            assertEquals(secret.getValue(), Files.readString(server.home().resolve("etc/secrets/" + pid + "." + key), StandardCharsets.UTF_8));
+        }
+        List<String> secrets = new java.util.ArrayList<>(SECRETS.values());
+        secrets.add(platformPassword());
+
+        // each role lists every configuration and reads each one's properties, as Hawtio's config page does
+        for (String[] who : new String[][] {{TestServer.ADMIN, PASSWORD}, {"watcher", VIEWER_PASSWORD}}) {
+            jakarta.json.JsonObject configs = jolokia(who[0], who[1], read("org.apache.karaf:type=config,name=root", "Configs"));
+            assertEquals(200, configs.getInt("status"), configs.toString());
+            List<String> pids = configs.getJsonArray("value").stream().map(v -> ((jakarta.json.JsonString) v).getString()).toList();
+            assertTrue(pids.contains("io.switchboard.bus") && pids.contains("io.switchboard.channel.wechat"), pids.toString());
+            StringBuilder everything = new StringBuilder();
+            for (String pid : pids) {
+                jakarta.json.JsonObject properties = jolokia(who[0], who[1], exec("org.apache.karaf:type=config,name=root",
+                        "listProperties(java.lang.String)", pid));
+                everything.append(properties);
+            }
+            assertTrue(everything.toString().contains("$[secret:switchboard-bus.password]"), who[0] + " read the configurations");
+            for (String secret : secrets) {
+                assertFalse(everything.toString().contains(secret), who[0] + " read a secret in clear through JMX");
+            }
+        }
+
+        // the channel got its secret all the same: a call event signed with it is taken
+        String body = "{\"callId\":\"c-secret\",\"event\":\"offered\",\"ani\":\"+8613800138099\"}";
+        String ts = String.valueOf(java.time.Instant.now().getEpochSecond());
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(SECRETS.get("io.switchboard.channel.voice/secret").getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        String signature = "sha256=" + java.util.HexFormat.of().formatHex(mac.doFinal((ts + "." + body).getBytes(StandardCharsets.UTF_8)));
+        int status = Api.await("the voice channel to take a signed event", WAIT, () -> {
+            try {
+                int s = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(server.url("/switchboard/api/voice/events"))
+                        .header("Content-Type", "application/json").header("X-Switchboard-Timestamp", ts)
+                        .header("X-Switchboard-Signature", signature)
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode();
+                return s == 202 || s == 200 ? s : null;
+            } catch (Exception e) {
+                return null;
+            }
+        });
+        assertTrue(status == 202 || status == 200, "status " + status);
     }
 }

@@ -36,7 +36,14 @@ class FirstStartIT {
         String hash = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(password.getBytes(StandardCharsets.UTF_8)));
         assertTrue(stored.contains("admin = {CRYPT}" + hash + "{CRYPT},_g_:admingroup"), stored);
         assertTrue(stored.contains("switchboard-bus = {CRYPT}"), stored);
-        assertTrue(Files.readString(server.home().resolve("etc/io.switchboard.bus.cfg")).contains("password = "));
+        // the bus password is a file of its own, which the configuration only names
+        assertTrue(Files.readString(server.home().resolve("etc/io.switchboard.bus.cfg"))
+                .contains("password = $[secret:switchboard-bus.password]"));
+        Path secret = server.home().resolve("etc/secrets/switchboard-bus.password");
+        assertTrue(Files.readString(secret, StandardCharsets.UTF_8).matches("[A-Za-z0-9]{32}"));
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(secret)));
+        assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(secret.getParent())));
     }
 
     /** bin/status sources bin/setenv, the first-start step included, and does not start anything. */

@@ -427,4 +427,22 @@ class FoundationIT {
         }
         assertEquals(sent, texts(id), "lost or doubled across kill -9: " + stored);
     }
+
+    @Test
+    @Order(20)
+    void personalDataInALogLineIsMaskedInTheLogFile() {
+        String openId = "oDemo" + "A1b2C3d4E5f6G7h8I9j0K1l2M3".substring(0, 23);
+        String visitor = visitor();
+        String line = "probe 客户 +8613800138000 and 13912345678, mail li.na@example.cn, OpenID " + openId
+                + ", address webchat:" + visitor + ", order WO-20261207-0001, at 1796609234123";
+        String out = server.shell("log:log \"" + line + "\"");
+        assertFalse(out.toLowerCase(java.util.Locale.ROOT).contains("error"), out);
+        String logged = await("the probe line in the log", () -> server.log().lines().filter(l -> l.contains("probe 客户"))
+                .findFirst().orElse(null));
+        assertTrue(logged.contains("138****8000 and 139****5678, mail ***@***, OpenID o***, address webchat:***,"
+                + " order WO-20261207-0001, at 1796609234123"), logged);
+        for (String clear : List.of("13800138000", "13912345678", "li.na@example.cn", openId, visitor)) {
+            assertFalse(server.log().contains(clear), clear + " is in the log in clear");
+        }
+    }
 }

@@ -196,6 +196,46 @@ class PluginMarketplaceIT {
         assertEquals("http://127.0.0.1:" + outside.getAddress().getPort() + "/send", api.expect(200, "GET",
                 "/switchboard/api/plugins/" + artifactId + "/configuration/" + pkg, null, api.admin()).json().getString("outboundUrl"));
 
+        // 1.0.3, signed by the vendor, whose feature also pulls a bundle over http: refused at the preview and the upgrade
+        Path featureXml = project.resolve("src/main/feature/feature.xml");
+        String feature = Files.readString(featureXml);
+        Files.writeString(featureXml, feature.replaceFirst("(<bundle [^>]*>[^<]*</bundle>)",
+                "$1\n    <bundle>http://127.0.0.1:" + outside.getAddress().getPort() + "/unsigned.jar</bundle>"));
+        Files.writeString(pom, Files.readString(pom).replaceFirst("<version>1.0.1</version>", "<version>1.0.3</version>"));
+        newcomer.mvn(project, rebuild.toArray(String[]::new)).ok("mvn package 1.0.3");
+        assertEquals(201, publish(api, project.resolve("target/" + artifactId + "-1.0.3.kar")).status());
+        JsonObject outsidePreview = api.expect(200, "GET", "/switchboard/api/plugins/" + artifactId + "/preview?version=1.0.3", null,
+                api.admin()).json();
+        assertTrue(outsidePreview.getJsonArray("problems").toString().contains("bundle http://127.0.0.1:"
+                + outside.getAddress().getPort() + "/unsigned.jar is not in the signed KAR"), outsidePreview.toString());
+        Api.Reply outsideUpgrade = api.call("POST", "/switchboard/api/plugins/" + artifactId + "/upgrade", "{\"version\":\"1.0.3\"}",
+                api.admin());
+        assertEquals(422, outsideUpgrade.status(), outsideUpgrade.body());
+        assertTrue(outsideUpgrade.body().contains("reach outside its signed KAR"), outsideUpgrade.body());
+        assertEquals("1.0.0", installedVersion(api, artifactId));
+
+        // 1.0.2, signed by another key the operator also trusts: refused until that signer is approved by name
+        Files.writeString(featureXml, feature);
+        Path otherKeystore = home.resolve("vendor-2027.p12");
+        Newcomer.run(home, List.of(keytool, "-genkeypair", "-keyalg", "Ed25519", "-alias", "vendor", "-dname", "CN=" + name + " Ltd 2027",
+                "-validity", "30", "-storetype", "PKCS12", "-keystore", otherKeystore.toString(), "-storepass", "changeit"), 1).ok("keytool");
+        Newcomer.run(home, List.of(keytool, "-exportcert", "-rfc", "-alias", "vendor", "-keystore", otherKeystore.toString(),
+                "-storepass", "changeit", "-file", server.home().resolve("etc/plugin-trust/" + name + "-2027.pem").toString()), 1)
+                .ok("keytool -exportcert");
+        Files.writeString(pom, Files.readString(pom).replaceFirst("<version>1.0.3</version>", "<version>1.0.2</version>"));
+        newcomer.mvn(project, "package", "-DskipTests", "-Dswitchboard.sign.keystore=" + otherKeystore, "-Dswitchboard.sign.alias=vendor",
+                "-Dswitchboard.sign.storepass=changeit").ok("mvn package 1.0.2");
+        assertEquals(201, publish(api, project.resolve("target/" + artifactId + "-1.0.2.kar")).status());
+        Api.Reply otherSigner = api.call("POST", "/switchboard/api/plugins/" + artifactId + "/upgrade", "{\"version\":\"1.0.2\"}",
+                api.admin());
+        assertEquals(422, otherSigner.status(), otherSigner.body());
+        assertTrue(otherSigner.body().contains("1.0.0 was signed by CN=" + name + " Ltd,") && otherSigner.body().contains(
+                "1.0.2 is signed by CN=" + name + " Ltd 2027"), otherSigner.body());
+        assertEquals("1.0.0", installedVersion(api, artifactId));
+        api.expect(200, "POST", "/switchboard/api/plugins/" + artifactId + "/upgrade",
+                "{\"version\":\"1.0.2\",\"approvedSigner\":\"CN=" + name + " Ltd 2027\"}", api.admin());
+        assertEquals("1.0.2", installedVersion(api, artifactId));
+
         // installed, its first message, uninstalled: twenty times, each first message taken at once and stored
         api.expect(204, "DELETE", "/switchboard/api/plugins/" + artifactId, null, api.admin());
         for (int round = 0; round < INSTALL_ROUNDS; round++) {

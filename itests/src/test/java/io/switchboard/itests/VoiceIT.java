@@ -134,9 +134,17 @@ class VoiceIT {
     @Test
     @Order(2)
     void theCallsStepsJoinTheTimelineOnceHoweverOftenThePbxRetries() throws Exception {
-        for (int i = 0; i < 3; i++) {
-            assertEquals(202, signedPost(call("call-1", "answered")).statusCode());
-        }
+        String answered = call("call-1", "answered");
+        String ts = String.valueOf(Instant.now().getEpochSecond());
+        String signature = sign(SECRET, ts, answered);
+        assertEquals(202, post(answered, ts, signature).statusCode());
+        // the same signed request again (a capture replayed, or a retry as it was): taken once, on the database's word
+        HttpResponse<String> replayed = post(answered, ts, signature);
+        assertEquals(200, replayed.statusCode(), replayed.body());
+        assertTrue(replayed.body().contains("\"duplicate\":true"), replayed.body());
+        // a retry signed anew is a new request carrying the same call step: the bus drops it as a duplicate
+        String later = String.valueOf(Long.parseLong(ts) + 1);
+        assertEquals(202, post(answered, later, sign(SECRET, later, answered)).statusCode());
         assertEquals(202, signedPost(call("call-1", "ended")).statusCode());
         List<String> summaries = Api.await("three call steps", WAIT, () -> {
             List<String> s = calls(knownCustomer).stream().map(e -> e.getString("summary")).toList();

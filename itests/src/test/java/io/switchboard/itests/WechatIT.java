@@ -132,6 +132,11 @@ class WechatIT {
         WechatServer.Delivery forged = new WechatServer("not-the-token", APP_ID, AES_KEY, WechatServer.Mode.SAFE)
                 .attempts(1).push(endpoint, xml);
         assertEquals(401, forged.status(), forged.body());
+        // a genuine push, signed ten minutes ago: a captured request, refused
+        WechatServer.Delivery stale = new WechatServer(TOKEN, APP_ID, AES_KEY, WechatServer.Mode.SAFE).attempts(1)
+                .clock(java.time.Clock.offset(java.time.Clock.systemUTC(), java.time.Duration.ofMinutes(-10))).push(endpoint, xml);
+        assertEquals(401, stale.status(), stale.body());
+        assertTrue(stale.body().contains("away from the server's clock"), stale.body());
 
         String xxe = "<?xml version=\"1.0\"?><!DOCTYPE xml [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>"
                 + "<xml><ToUserName><![CDATA[" + ACCOUNT + "]]></ToUserName><FromUserName><![CDATA[" + openid

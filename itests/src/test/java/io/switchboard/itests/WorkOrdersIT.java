@@ -143,4 +143,117 @@ class WorkOrdersIT {
         assertEquals(404, api.call("GET", "/switchboard/api/workorders/WO-000000-000000", null, api.admin()).status());
         assertEquals(401, api.call("GET", "/switchboard/api/workorders", null, null).status());
     }
+
+    /** One HTTP/1.1 exchange on a raw socket: the request's head, then {@code body} written alongside, the status line read. */
+    static String statusLine(String head, java.util.function.Consumer<java.io.OutputStream> body) throws Exception {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", server.httpPort())) {
+            socket.setSoTimeout(20_000);
+            java.io.OutputStream out = socket.getOutputStream();
+            out.write(head.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            out.flush();
+            Thread writer = new Thread(() -> body.accept(out), "upload");
+            writer.setDaemon(true);
+            writer.start();
+            java.io.DataInputStream in = new java.io.DataInputStream(new java.io.BufferedInputStream(socket.getInputStream()));
+            StringBuilder answered = new StringBuilder();
+            int length = -1;
+            boolean chunked = false;
+            for (String line; !(line = asciiLine(in)).isEmpty(); ) {
+                answered.append(line).append('\n');
+                String lower = line.toLowerCase(java.util.Locale.ROOT);
+                if (lower.startsWith("content-length:")) {
+                    length = Integer.parseInt(lower.substring(15).strip());
+                }
+                chunked |= lower.startsWith("transfer-encoding:") && lower.contains("chunked");
+            }
+            if (chunked) {
+                length = Integer.parseInt(asciiLine(in).strip(), 16);
+            }
+            byte[] answer = new byte[Math.max(0, length)];
+            in.readFully(answer);
+            // the rest of the upload is not read: the server answers and closes, whatever the client still sends
+            return answered + new String(answer, java.nio.charset.StandardCharsets.UTF_8);
+        }
+    }
+
+    static String asciiLine(java.io.InputStream in) throws java.io.IOException {
+        StringBuilder line = new StringBuilder();
+        for (int c; (c = in.read()) != -1 && c != '\n'; ) {
+            if (c != '\r') {
+                line.append((char) c);
+            }
+        }
+        return line.toString();
+    }
+
+    static long rssKb() throws Exception {
+        long pid = server.jvm().orElseThrow().pid();
+        return java.nio.file.Files.readAllLines(Path.of("/proc/" + pid + "/status")).stream().filter(l -> l.startsWith("VmRSS:"))
+                .map(l -> Long.parseLong(l.replaceAll("[^0-9]", ""))).findFirst().orElseThrow();
+    }
+
+    @Test
+    void anUploadOverTheLimitIsRefusedWith413BeforeItIsRead() throws Exception {
+        String phone = "+86135" + (10_000_000 + (int) (Math.random() * 89_999_999));
+        smsc.deliver(phone.substring(1), SERVICE_NUMBER, "我的路由器坏了");
+        String customerId = Phones.customerIdOf(api, phone);
+        String id = api.expect(201, "POST", "/switchboard/api/workorders", "{\"type\":\"pickup\",\"customerId\":\""
+                + customerId + "\",\"title\":\"上传测试\",\"team\":\"logistics\"}", api.admin()).json().getString("id");
+        String path = "/switchboard/api/workorders/" + id + "/attachments?name=photo.jpg";
+        String auth = "Authorization: " + server.basicAuth() + "\r\n";
+
+        // within the 8 MB the docs promise: taken
+        byte[] photo = new byte[1 << 20];
+        new java.util.Random(7).nextBytes(photo);
+        var http = java.net.http.HttpClient.newHttpClient();
+        var taken = http.send(java.net.http.HttpRequest.newBuilder(server.url(path)).header("Authorization", server.basicAuth())
+                .header("Content-Type", "image/jpeg").POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(photo)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(201, taken.statusCode(), taken.body());
+
+        // 20 MB said up front: 413 with a problem document, nothing read
+        var twenty = http.send(java.net.http.HttpRequest.newBuilder(server.url(path)).header("Authorization", server.basicAuth())
+                .header("Content-Type", "image/jpeg").POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(new byte[20 << 20])).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(413, twenty.statusCode(), twenty.body());
+        assertTrue(twenty.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json"));
+        assertTrue(twenty.body().contains("at most 8388608"), twenty.body());
+
+        // 600 MB announced and only its first 64 KB sent (Jetty hands a request on once some of its body
+        // has come): the answer comes at once, and the server does not grow
+        long before = rssKb();
+        String refused = statusLine("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" + auth
+                + "Content-Type: application/octet-stream\r\nContent-Length: " + (600L << 20) + "\r\n\r\n", out -> {
+                    try {
+                        out.write(new byte[64 << 10]);
+                        out.flush();
+                    } catch (java.io.IOException closedByTheServer) {
+                        // it may have answered already
+                    }
+                });
+        assertTrue(refused.startsWith("HTTP/1.1 413"), refused);
+        assertTrue(rssKb() - before < 50_000, "the server's memory grew by " + (rssKb() - before) + " KB");
+
+        // the same without a length (chunked): cut off once it passes the limit
+        String chunked = statusLine("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" + auth
+                + "Content-Type: application/octet-stream\r\nTransfer-Encoding: chunked\r\n\r\n", out -> {
+                    try {
+                        byte[] chunk = new byte[1 << 20];
+                        for (int i = 0; i < 12; i++) {
+                            out.write((Integer.toHexString(chunk.length) + "\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                            out.write(chunk);
+                            out.write("\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                        }
+                        out.write("0\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                        out.flush();
+                    } catch (java.io.IOException closedByTheServer) {
+                        // expected once it has answered
+                    }
+                });
+        assertTrue(chunked.startsWith("HTTP/1.1 413"), chunked);
+        assertTrue(chunked.contains("the body exceeds 8388608 bytes"), chunked);
+
+        String history = api.expect(200, "GET", "/switchboard/api/workorders/" + id + "/history", null, api.admin()).body();
+        assertEquals(1, history.split("\"attachmentId\"", -1).length - 1, "only the photo within the limit was kept: " + history);
+    }
 }

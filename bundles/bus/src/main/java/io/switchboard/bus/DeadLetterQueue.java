@@ -15,12 +15,16 @@ import java.util.Enumeration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A {@code DLQ.<address>} queue as operators see it: what is in it and why, and a replay that puts
  * each message back on the address it failed on.
  */
 public final class DeadLetterQueue {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DeadLetterQueue.class);
 
     /** One dead letter; {@code reason} is null when the broker, not a route, gave up on it. */
     public record DeadLetter(String messageId, String origin, String reason, String time, int deliveryCount,
@@ -68,7 +72,7 @@ public final class DeadLetterQueue {
      * @return how many were replayed
      */
     public int replay() {
-        int waiting = browse(Integer.MAX_VALUE).size();
+        int waiting = waiting();
         int moved = 0;
         try (Connection c = bus.connectionFactory().createConnection();
              Session s = c.createSession(true, Session.SESSION_TRANSACTED);
@@ -77,6 +81,7 @@ public final class DeadLetterQueue {
             c.start();
             jakarta.jms.Message m;
             while (moved < waiting && (m = consumer.receive(2000)) != null) {
+                warnIfElsewhere(m);
                 Queue origin = s.createQueue(origin(m));
                 TextMessage copy = s.createTextMessage(m instanceof TextMessage t ? t.getText() : null);
                 for (Map.Entry<String, Object> p : ownProperties(m).entrySet()) {
@@ -92,13 +97,43 @@ public final class DeadLetterQueue {
         }
     }
 
-    /** The failed address: from the route that dead-lettered it, else from the broker, else the name. */
-    private String origin(jakarta.jms.Message m) throws JMSException {
-        String origin = m.getStringProperty(BusAddress.DEAD_LETTER_ORIGIN);
-        if (origin == null && m.propertyExists("_AMQ_ORIG_ADDRESS")) {
-            origin = m.getStringProperty("_AMQ_ORIG_ADDRESS");
+    /** How many wait in the queue, counted as the browser streams past them: none is held. */
+    private int waiting() {
+        try (Connection c = bus.connectionFactory().createConnection();
+             Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+             QueueBrowser browser = s.createBrowser(s.createQueue(queue))) {
+            c.start();
+            int n = 0;
+            for (Enumeration<?> e = browser.getEnumeration(); e.hasMoreElements(); e.nextElement()) {
+                n++;
+            }
+            return n;
+        } catch (JMSException e) {
+            throw new BusUnavailableException("cannot count " + queue + ": " + e.getMessage(), e);
         }
-        return origin != null ? origin : queue.substring(BusAddress.DEAD_LETTER_PREFIX.length());
+    }
+
+    /**
+     * Where a message of this queue failed, and where a replay puts it: the address whose dead-letter
+     * queue this is, {@code DLQ.<address>}, whatever the message says. A message's own origin header
+     * is written by whoever sent it to the queue, and anyone who may dead-letter to it (a plugin, for
+     * an address it reads) could name any address there; an admin's replay would then send it on
+     * that address's behalf.
+     */
+    private String origin(jakarta.jms.Message m) {
+        return queue.substring(BusAddress.DEAD_LETTER_PREFIX.length());
+    }
+
+    /** A message naming another address than its queue's: said in the log, since only a forger writes one. */
+    private void warnIfElsewhere(jakarta.jms.Message m) throws JMSException {
+        String claimed = m.getStringProperty(BusAddress.DEAD_LETTER_ORIGIN);
+        if (claimed == null && m.propertyExists("_AMQ_ORIG_ADDRESS")) {
+            claimed = m.getStringProperty("_AMQ_ORIG_ADDRESS");
+        }
+        if (claimed != null && !claimed.equals(origin(m))) {
+            LOG.warn("Message {} in {} names {} as where it failed; it is replayed to {}, the address of its queue",
+                    m.getJMSMessageID(), queue, claimed, origin(m));
+        }
     }
 
     /** The message's own properties minus the dead-letter marks; a replayed message starts clean. */

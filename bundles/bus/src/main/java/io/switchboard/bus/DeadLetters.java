@@ -9,7 +9,9 @@ import org.apache.camel.builder.DeadLetterChannelBuilder;
  * The error handler of a route that consumes a bus address: a few quick retries in place, then the
  * original message goes to {@code DLQ.<address>} with why it failed, so an operator can read the
  * reason and replay it. Artemis' own redelivery and dead-lettering remain the net under this for a
- * consumer that crashes mid-way.
+ * consumer that crashes mid-way, and for a dead letter that cannot be sent: a plugin's, always, since
+ * a plugin may not write {@code DLQ.*}. The broker then moves the message to {@code DLQ.<address>}
+ * itself after its redeliveries, unchanged and without a reason.
  */
 public final class DeadLetters {
 
@@ -19,6 +21,10 @@ public final class DeadLetters {
     public static DeadLetterChannelBuilder forAddress(String address) {
         DeadLetterChannelBuilder builder = new DeadLetterChannelBuilder("bus:queue:" + BusAddress.deadLetter(address));
         builder.useOriginalMessage();
+        // a dead letter that cannot be sent (the broker away or refusing) fails the exchange: the
+        // transaction rolls back and the broker redelivers, then dead-letters the message itself;
+        // handled, it would be committed and lost
+        builder.deadLetterHandleNewException(false);
         builder.maximumRedeliveries(2);
         builder.redeliveryDelay(200);
         builder.onPrepareFailure(exchange -> {

@@ -34,6 +34,15 @@ public interface Plugins {
      */
     UpgradeReport upgrade(String id, String version);
 
+    /**
+     * As {@link #upgrade(String, String)}, approving a signer other than the installed version's: an
+     * upgrade signed by someone else (another trusted vendor, a new key) is refused unless the operator
+     * names that signer here.
+     *
+     * @param approvedSigner the new version's signer as the refusal names it (its certificate's subject)
+     */
+    UpgradeReport upgrade(String id, String version, String approvedSigner);
+
     /** Goes back to the version installed before the last upgrade, with the configuration it had. */
     UpgradeReport rollback(String id);
 

@@ -6,7 +6,7 @@
  * and uninstalled. REST, the shell and JMX (Hawtio) all go through {@link io.switchboard.plugins.Plugins}.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package io.switchboard.plugins;
 
 import org.osgi.annotation.bundle.Export;

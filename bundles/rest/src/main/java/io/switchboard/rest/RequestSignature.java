@@ -1,5 +1,6 @@
 package io.switchboard.rest;
 
+import io.switchboard.store.Nonces;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -13,31 +14,59 @@ import javax.crypto.spec.SecretKeySpec;
  * How an outside system signs what it posts to Switchboard (a PBX's call events, a courier's
  * callbacks, a booking system's webhooks): a timestamp header (Unix seconds) and a signature header
  * {@code sha256=<hex HMAC-SHA256(secret, timestamp + "." + raw body)>}. The timestamp is inside the
- * signature, so a captured request replays only within the allowed clock skew. The body is checked
- * as the bytes received, never re-serialised, since any re-encoding (of Chinese text above all)
- * would change what was signed. Senders differ only in their header names and in where the secret
- * is configured.
+ * signature, so a captured request replays only within the allowed clock skew, and within it a
+ * genuine request is taken once ({@link #firstTime}): its signature is claimed in the shared
+ * {@link Nonces}, on every node and across restarts. The body is checked as the bytes received, never
+ * re-serialised, since any re-encoding (of Chinese text above all) would change what was signed.
+ * Senders differ only in their header names and in where the secret is configured.
  */
 public final class RequestSignature {
+
+    /** 256 bits: a shorter shared secret can be guessed offline from one captured request. */
+    public static final int MIN_SECRET_BYTES = 32;
 
     private final String timestampHeader;
     private final String signatureHeader;
     private final String noSecretReason;
     private final byte[] secret;
     private final Duration maxSkew;
+    private final Nonces taken;
+    private final String scope;
 
     /**
+     * Checks signatures and freshness only: {@link #firstTime} cannot be used.
+     *
+     * @deprecated a request is accepted as often as it is sent within its window; use the constructor
+     *     with {@link Nonces}
+     */
+    @Deprecated
+    public RequestSignature(String timestampHeader, String signatureHeader, String noSecretReason, String secret,
+            Duration maxSkew) {
+        this("unnamed", timestampHeader, signatureHeader, noSecretReason, secret, maxSkew, null);
+    }
+
+    /**
+     * @param sender who signs (voice, logistics, …): the scope its requests are taken once in
      * @param noSecretReason what every request is refused with while no secret is configured (name
      *     the setting and its file, so the 401 tells an operator what to fix)
      * @param secret the shared secret; null or empty refuses every request
+     * @param taken where the requests taken so far are kept
+     * @throws IllegalArgumentException when the secret is shorter than {@link #MIN_SECRET_BYTES}, so
+     *     a weak setting fails the component at configuration time instead of being used
      */
-    public RequestSignature(String timestampHeader, String signatureHeader, String noSecretReason, String secret,
-            Duration maxSkew) {
+    public RequestSignature(String sender, String timestampHeader, String signatureHeader, String noSecretReason,
+            String secret, Duration maxSkew, Nonces taken) {
         this.timestampHeader = timestampHeader;
         this.signatureHeader = signatureHeader;
         this.noSecretReason = noSecretReason;
-        this.secret = secret == null ? new byte[0] : secret.getBytes(StandardCharsets.UTF_8);
+        this.secret = secret == null ? new byte[0] : secret.strip().getBytes(StandardCharsets.UTF_8);
+        if (this.secret.length > 0 && this.secret.length < MIN_SECRET_BYTES) {
+            throw new IllegalArgumentException("the secret for " + signatureHeader + " is " + this.secret.length
+                    + " bytes; at least " + MIN_SECRET_BYTES + " are required (e.g. openssl rand -hex 32)");
+        }
         this.maxSkew = maxSkew;
+        this.taken = taken;
+        this.scope = "hmac:" + sender;
     }
 
     public String timestampHeader() {
@@ -81,6 +110,34 @@ public final class RequestSignature {
             return signatureHeader + " must be sha256=<hex>";
         }
         return MessageDigest.isEqual(given, mac(timestamp.strip(), body)) ? null : "the signature does not match";
+    }
+
+    /**
+     * Takes a request {@link #refuse} found genuine: true the first time, false for the same signed
+     * request again (a capture replayed, or the sender's own retry of a request that was taken), which
+     * a sender is answered as done with nothing queued again. The claim lasts as long as the
+     * timestamp is accepted.
+     *
+     * @throws io.switchboard.store.StoreException when the database cannot say (answer 503)
+     */
+    public boolean firstTime(String timestamp, String signature) {
+        if (taken == null) {
+            throw new IllegalStateException("this RequestSignature was made without Nonces");
+        }
+        return taken.claim(scope, nonce(signature), Instant.ofEpochSecond(Long.parseLong(timestamp.strip())).plus(maxSkew));
+    }
+
+    /** Gives a {@link #firstTime} claim back when the request was not taken after all (the bus was away). */
+    public void giveBack(String signature) {
+        if (taken == null) {
+            throw new IllegalStateException("this RequestSignature was made without Nonces");
+        }
+        taken.release(scope, nonce(signature));
+    }
+
+    private static String nonce(String signature) {
+        // the MAC covers timestamp and body: equal MACs are the same request
+        return signature.strip().substring(7).toLowerCase(java.util.Locale.ROOT);
     }
 
     private byte[] mac(String timestamp, byte[] body) {

@@ -1,6 +1,7 @@
 package io.switchboard.rest;
 
 import io.switchboard.api.CanonicalJson;
+import io.switchboard.rest.internal.BodyLimit;
 import io.switchboard.rest.internal.JsonBody;
 import io.switchboard.rest.internal.ProblemMapper;
 import io.switchboard.rest.internal.RealmLogin;
@@ -33,6 +34,11 @@ public final class RestEndpoint implements AutoCloseable {
 
     /** Where all of Switchboard's HTTP APIs live. */
     public static final String ROOT = "/switchboard/api";
+    /**
+     * Where route files' own endpoints live, {@code /switchboard/routes/<file>/...}: beside the APIs, not
+     * among them, so that no route file can take an API's path.
+     */
+    public static final String ROUTES = "/switchboard/routes";
     /** Default limit on a request body; endpoints taking customer input set their own. */
     public static final int DEFAULT_MAX_BODY_BYTES = 1 << 20;
 
@@ -54,9 +60,23 @@ public final class RestEndpoint implements AutoCloseable {
      */
     public static RestEndpoint publish(BundleContext context, String path, int maxBodyBytes, boolean async,
                                        Object... resources) {
+        return publish(context, ROOT, path, maxBodyBytes, async, resources);
+    }
+
+    /**
+     * As {@link #publish(BundleContext, String, int, boolean, Object...)}, under another of the platform's
+     * roots, such as {@link #ROUTES}.
+     *
+     * @param root where under {@code /switchboard/} the endpoint lives, e.g. {@link #ROUTES}
+     */
+    public static RestEndpoint publish(BundleContext context, String root, String path, int maxBodyBytes, boolean async,
+                                       Object... resources) {
+        if (!root.startsWith("/switchboard/") || root.endsWith("/")) {
+            throw new IllegalArgumentException("not a root under /switchboard/: " + root);
+        }
         Set<Object> singletons = new HashSet<>(List.of(resources));
         CanonicalJson json = new CanonicalJson();
-        singletons.add(new JsonBody(json, maxBodyBytes));
+        singletons.add(new JsonBody(json));
         // a path none of the endpoint's resources has is 503 while the server starts: its own endpoint may be on its way
         ServiceTracker<ServerReadiness, ServerReadiness> readiness = new ServiceTracker<>(context, ServerReadiness.class, null);
         readiness.open();
@@ -75,10 +95,11 @@ public final class RestEndpoint implements AutoCloseable {
             }
         };
         Dictionary<String, Object> props = new Hashtable<>();
-        props.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_SERVLET_PATTERN, ROOT + path + "/*");
-        props.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_SERVLET_NAME, "switchboard-api" + path.replace('/', '-'));
+        props.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_SERVLET_PATTERN, root + path + "/*");
+        props.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_SERVLET_NAME, (root + path).substring(1).replace('/', '-'));
         props.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_SERVLET_ASYNC_SUPPORTED, async);
-        return new RestEndpoint(context.registerService(Servlet.class, new Endpoint(application), props), sessions, readiness);
+        return new RestEndpoint(context.registerService(Servlet.class, new Endpoint(application, maxBodyBytes, json), props),
+                sessions, readiness);
     }
 
     @Override
@@ -99,9 +120,24 @@ public final class RestEndpoint implements AutoCloseable {
     /** CXF builds its bus on the thread that initialises the servlet; it must see CXF's own classes. */
     private static final class Endpoint extends CXFNonSpringJaxrsServlet {
         private static final long serialVersionUID = 1L;
+        private final int maxBodyBytes;
+        private final transient CanonicalJson json;
 
-        Endpoint(Application application) {
+        Endpoint(Application application, int maxBodyBytes, CanonicalJson json) {
             super(application);
+            this.maxBodyBytes = maxBodyBytes;
+            this.json = json;
+        }
+
+        @Override
+        public void service(javax.servlet.ServletRequest request, javax.servlet.ServletResponse response)
+                throws ServletException, java.io.IOException {
+            // every body, JSON or bytes, within the endpoint's limit: an upload is never read whole past it
+            javax.servlet.http.HttpServletRequest admitted = BodyLimit.admit((javax.servlet.http.HttpServletRequest) request,
+                    (javax.servlet.http.HttpServletResponse) response, maxBodyBytes, json);
+            if (admitted != null) {
+                super.service(admitted, response);
+            }
         }
 
         @Override

@@ -1,10 +1,11 @@
 /**
  * How a bundle serves an HTTP API in Switchboard: {@link io.switchboard.rest.RestEndpoint} publishes
- * JAX-RS resources under {@code /switchboard/api/...} with the platform's JSON binding, its
+ * JAX-RS resources under {@code /switchboard/api/...} (route files' own under
+ * {@code /switchboard/routes/...}) with the platform's JSON binding, its
  * {@code application/problem+json} errors and its login (HTTP Basic against the Karaf realm).
  */
 @Export
-@Version("1.3.0")
+@Version("1.5.0")
 package io.switchboard.rest;
 
 import org.osgi.annotation.bundle.Export;

@@ -1,9 +1,10 @@
 /**
  * The database of the platform: customers, conversations and messages, in transactions, identical on
  * H2 and PostgreSQL. Plugins keep their own tables beside them with {@link io.switchboard.store.Store#migrate}.
+ * {@link io.switchboard.store.Nonces} takes each signed request's nonce once.
  */
 @Export
-@Version("1.2.0")
+@Version("1.3.0")
 package io.switchboard.store;
 
 import org.osgi.annotation.bundle.Export;

@@ -261,6 +261,14 @@ public final class TestServer implements AutoCloseable {
      * or after start: Karaf reads the file at every login.
      */
     public TestServer addAgent(String user, String password) {
+        return addUser(user, password, "agentgroup");
+    }
+
+    /**
+     * Adds a user of {@code group} (agentgroup, viewergroup, admingroup in etc/users.properties)
+     * with a hashed password, before or after start.
+     */
+    public TestServer addUser(String user, String password, String group) {
         try {
             byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(password.getBytes(StandardCharsets.UTF_8));
             StringBuilder hex = new StringBuilder();
@@ -268,7 +276,7 @@ public final class TestServer implements AutoCloseable {
                 hex.append(String.format("%02x", b));
             }
             Files.writeString(home.resolve("etc/users.properties"),
-                    "\n" + user + " = {CRYPT}" + hex + "{CRYPT},_g_:agentgroup\n", StandardCharsets.UTF_8,
+                    "\n" + user + " = {CRYPT}" + hex + "{CRYPT},_g_:" + group + "\n", StandardCharsets.UTF_8,
                     java.nio.file.StandardOpenOption.APPEND);
             return this;
         } catch (IOException | java.security.NoSuchAlgorithmException e) {
@@ -397,6 +405,22 @@ public final class TestServer implements AutoCloseable {
     public TestServer deploy(Path bundle) {
         try {
             Files.copy(bundle, home.resolve("deploy").resolve(bundle.getFileName()),
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            return this;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Writes a text file (a route file, a Kamelet) into {@code deploy/}: beside it first, then moved
+     * in, so FileInstall never sees half a file.
+     */
+    public TestServer deploy(String name, String content) {
+        try {
+            Path staged = Files.createTempFile(home, name, ".part");
+            Files.writeString(staged, content, StandardCharsets.UTF_8);
+            Files.move(staged, home.resolve("deploy").resolve(name), java.nio.file.StandardCopyOption.ATOMIC_MOVE,
                     java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             return this;
         } catch (IOException e) {

@@ -60,6 +60,7 @@ public class BrokerGrants implements BusGrants {
     private Thread waiter;
     private ServiceRegistration<BusGrants> registration;
     private ServiceRegistration<JaasRealm> realm;
+    private ServiceRegistration<?> hooks;
 
     @Activate
     void activate(BundleContext context, ArtemisBus.Config config) throws IOException {
@@ -68,6 +69,9 @@ public class BrokerGrants implements BusGrants {
         realm = context.registerService(JaasRealm.class, new BrokerRealm(context, config.password(), () -> grants.keySet()), null);
         // at once, not when the broker has started: what needs grants (the plugins' catalog and its HTTP
         // API) is then up long before the platform reports itself healthy
+        // hidden from plugins first, so that none can find the grants in the moment between the two
+        hooks = context.registerService(new String[] {org.osgi.framework.hooks.service.FindHook.class.getName(),
+                org.osgi.framework.hooks.service.EventListenerHook.class.getName()}, new PlatformOnlyServices(), null);
         registration = context.registerService(BusGrants.class, this, null);
         waiter = new Thread(this::applyWhenStarted, "switchboard-bus-grants-wait");
         waiter.setDaemon(true);
@@ -85,6 +89,7 @@ public class BrokerGrants implements BusGrants {
                     }
                     try {
                         SecuritySettings.of(grants).forEach(broker::put);
+                        SecuritySettings.deadLettered(grants).forEach(broker::deadLettersTo);
                     } catch (RuntimeException e) {
                         // the operator sees the failure and can grant again
                         LOG.error("Could not apply the plugins' bus grants", e);
@@ -114,6 +119,10 @@ public class BrokerGrants implements BusGrants {
                 registration = null;
             }
             realm.unregister();
+            if (hooks != null) {
+                hooks.unregister();
+                hooks = null;
+            }
         }
         if (waiter != null) {
             waiter.interrupt();
@@ -161,8 +170,12 @@ public class BrokerGrants implements BusGrants {
                 broker.put(match, roles);
             }
         });
+        Set<String> readBefore = SecuritySettings.deadLettered(grants);
+        Set<String> readAfter = SecuritySettings.deadLettered(next);
+        readAfter.stream().filter(address -> !readBefore.contains(address)).forEach(broker::deadLettersTo);
         grants = Map.copyOf(next);
         before.keySet().stream().filter(match -> !after.containsKey(match)).forEach(broker::remove);
+        readBefore.stream().filter(address -> !readAfter.contains(address)).forEach(broker::forgetDeadLetters);
     }
 
     private Map<String, Grant> load() throws IOException {

@@ -51,6 +51,26 @@ class BrokerSecurity {
         invoke("removeSecuritySettings", new Object[] {match}, new String[] {String.class.getName()});
     }
 
+    /**
+     * What fails on {@code address} goes to {@code DLQ.<address>}, the queue operators read and replay,
+     * when the broker dead-letters it itself: a plugin reading the address may not write there. The
+     * other settings of the address stay as {@code etc/artemis.xml} has them (Artemis merges matches).
+     * Kept in the broker's journal.
+     */
+    void deadLettersTo(String address) {
+        String queue = "DLQ." + address;
+        invoke("createQueue", new Object[] {"{\"name\":\"" + queue + "\",\"address\":\"" + queue
+                + "\",\"routing-type\":\"ANYCAST\",\"durable\":true}", true},
+                new String[] {String.class.getName(), boolean.class.getName()});
+        invoke("addAddressSettings", new Object[] {address, "{\"deadLetterAddress\":\"" + queue
+                + "\",\"autoCreateDeadLetterResources\":false}"}, new String[] {String.class.getName(), String.class.getName()});
+    }
+
+    /** Back to the broker's own dead-letter settings for {@code address}; its DLQ and what is in it stay. */
+    void forgetDeadLetters(String address) {
+        invoke("removeAddressSettings", new Object[] {address}, new String[] {String.class.getName()});
+    }
+
     private void invoke(String operation, Object[] arguments, String[] signature) {
         ObjectName broker = broker();
         if (broker == null) {

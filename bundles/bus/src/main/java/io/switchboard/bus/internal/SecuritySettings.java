@@ -24,8 +24,11 @@ final class SecuritySettings {
         manage, browse, createAddress, deleteAddress
     }
 
-    /** The roles etc/artemis.xml grants everything on {@code #}: the platform's own users. */
-    static final List<String> PLATFORM_ROLES = List.of("manager", "admin");
+    /**
+     * The roles etc/artemis.xml grants everything on {@code #}: the platform's own users. {@code bus}
+     * is the role of the broker's account alone, which no console, JMX ACL or shell accepts.
+     */
+    static final List<String> PLATFORM_ROLES = List.of("bus", "admin");
 
     static final Set<Permission> READ = Set.of(Permission.consume, Permission.browse, Permission.createDurableQueue,
             Permission.createAddress);
@@ -34,8 +37,14 @@ final class SecuritySettings {
     private SecuritySettings() {
     }
 
-    static String deadLetters(String address) {
-        return "DLQ." + address;
+    /**
+     * The addresses plugins read: the broker dead-letters what fails there to {@code DLQ.<address>}
+     * itself, after its redeliveries, with the message as it was sent.
+     */
+    static java.util.SortedSet<String> deadLettered(Map<String, Grant> grants) {
+        java.util.SortedSet<String> read = new TreeSet<>();
+        grants.values().forEach(grant -> read.addAll(grant.reads()));
+        return read;
     }
 
     /** Address match → permission → roles, for every address some plugin was granted. */
@@ -44,9 +53,9 @@ final class SecuritySettings {
         grants.forEach((plugin, grant) -> {
             String role = BusGrants.userOf(plugin);
             for (String address : grant.reads()) {
+                // never DLQ.<address>: an admin's replay sends its messages on to <address>, which a reader
+                // may not write; the broker itself dead-letters what a plugin fails on (deadLettered)
                 allow(settings, address, READ, role);
-                // a reader's dead letters go to DLQ.<address>, sent by the plugin's own route
-                allow(settings, deadLetters(address), WRITE, role);
             }
             for (String address : grant.writes()) {
                 allow(settings, address, WRITE, role);
@@ -84,8 +93,13 @@ final class SecuritySettings {
     /** An address a plugin may be granted: an exact name, since a wildcard would reach other plugins' addresses. */
     static String checkedAddress(String address) {
         if (address == null || address.isBlank() || !address.equals(address.strip())
-                || address.chars().anyMatch(c -> c == '#' || c == '*' || c == ',' || Character.isWhitespace(c))) {
+                || address.chars().anyMatch(c -> c == '#' || c == '*' || c == ',' || c == '"' || c == '\\'
+                        || Character.isWhitespace(c))) {
             throw new IllegalArgumentException("not an exact bus address: '" + address + "'");
+        }
+        if (address.startsWith("DLQ.") || address.equals("DLQ")) {
+            // what is in a DLQ goes back to its address on an admin's replay: a plugin's word must not
+            throw new IllegalArgumentException("a plugin may not be granted a dead-letter queue: '" + address + "'");
         }
         return address;
     }

@@ -164,6 +164,52 @@ class ArtemisBusTest {
             assertEquals("boom", replayed.getText());
             assertEquals("Message", replayed.getStringProperty("sbPayloadType"));
             assertTrue(dlq.browse(10).isEmpty());
+
+            // a message planted in the queue by whoever may write to it, naming another address as its origin,
+            // goes back only to the address the queue belongs to
+            camel.createProducerTemplate().sendBodyAndHeaders("bus:queue:DLQ.sb.test.failing", "planted 植入",
+                    Map.of(io.switchboard.api.BusAddress.DEAD_LETTER_ORIGIN, "sb.test.elsewhere", "sbPayloadType", "Message"));
+            assertEquals("sb.test.failing", dlq.browse(10).get(0).origin());
+            assertEquals(1, dlq.replay());
+            assertEquals("planted 植入", receive(bus, "sb.test.passed", 10_000).getText());
+            assertNull(receive(bus, "sb.test.elsewhere", 1_000), "the replay went where the message said");
+        } finally {
+            camel.stop();
+        }
+    }
+
+    @Test
+    void aDeadLetterThatCannotBeSentIsNeverCommittedButLeftToTheBrokersRedelivery() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger attempts = new java.util.concurrent.atomic.AtomicInteger();
+        CamelContext camel = new DefaultCamelContext();
+        camel.addComponent("bus", BundleRoutes.busComponent(bus));
+        camel.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                // as the broker answers when it refuses the send
+                interceptSendToEndpoint("bus:queue:DLQ.sb.test.refused").skipSendToOriginalEndpoint()
+                        .throwException(new IllegalStateException("AMQ229032: not authorized to send to DLQ.sb.test.refused"));
+                errorHandler(DeadLetters.forAddress("sb.test.refused"));
+                from("bus:queue:sb.test.refused?transacted=true").routeId("refused")
+                        .process(e -> {
+                            attempts.incrementAndGet();
+                            throw new IllegalStateException("never handled");
+                        });
+            }
+        });
+        camel.start();
+        try {
+            camel.createProducerTemplate().sendBody("bus:queue:sb.test.refused", "kept 保留");
+            long deadline = System.currentTimeMillis() + 30_000;
+            while (attempts.get() < 30 && System.currentTimeMillis() < deadline) {
+                Thread.sleep(50);
+            }
+            // three tries in place for each of the broker's ten deliveries: each failure rolled back
+            assertEquals(30, attempts.get());
+            // then the broker's own dead-lettering took it, unchanged, to the queue it keeps for that address
+            TextMessage dead = receive(bus, "DLQ::DLQ.sb.test.refused", 10_000);
+            assertNotNull(dead, "the message was lost when its dead letter could not be sent");
+            assertEquals("kept 保留", dead.getText());
         } finally {
             camel.stop();
         }

@@ -14,6 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.switchboard.bus.BusGrants.Grant;
 import io.switchboard.bus.internal.SecuritySettings.Permission;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SortedSet;
@@ -22,23 +23,33 @@ import org.junit.jupiter.api.Test;
 class SecuritySettingsTest {
 
     @Test
-    void aReaderConsumesAndBrowsesItsAddressAndSendsItsDeadLetters() {
+    void aReaderConsumesAndBrowsesItsAddressAndNothingElse() {
         var settings = SecuritySettings.of(Map.of("probe", new Grant(Set.of("sb.outbound.probe"), Set.of("sb.inbound"))));
-        assertEquals(Set.of("sb.outbound.probe", "DLQ.sb.outbound.probe", "sb.inbound"), settings.keySet());
+        assertEquals(Set.of("sb.outbound.probe", "sb.inbound"), settings.keySet(), "no DLQ: the broker dead-letters a reader's failures");
+        assertEquals(Set.of("sb.outbound.probe"), SecuritySettings.deadLettered(Map.of("probe",
+                new Grant(Set.of("sb.outbound.probe"), Set.of("sb.inbound")))));
 
         Map<Permission, SortedSet<String>> read = settings.get("sb.outbound.probe");
         for (Permission p : Set.of(consume, browse, createDurableQueue, createAddress)) {
-            assertEquals(Set.of("manager", "admin", "plugin.probe"), read.get(p), p.name());
+            assertEquals(Set.of("bus", "admin", "plugin.probe"), read.get(p), p.name());
         }
-        assertEquals(Set.of("manager", "admin"), read.get(send), "a reader may not send to what it reads");
+        assertEquals(Set.of("bus", "admin"), read.get(send), "a reader may not send to what it reads");
 
         Map<Permission, SortedSet<String>> write = settings.get("sb.inbound");
         assertTrue(write.get(send).contains("plugin.probe"));
-        assertEquals(Set.of("manager", "admin"), write.get(consume), "a writer may not consume what it writes");
-        assertEquals(Set.of("manager", "admin"), write.get(browse));
+        assertEquals(Set.of("bus", "admin"), write.get(consume), "a writer may not consume what it writes");
+        assertEquals(Set.of("bus", "admin"), write.get(browse));
 
-        assertTrue(settings.get("DLQ.sb.outbound.probe").get(send).contains("plugin.probe"));
-        assertEquals(Set.of("manager", "admin"), settings.get("DLQ.sb.outbound.probe").get(consume));
+    }
+
+    @Test
+    void noPluginIsGrantedADeadLetterQueue() {
+        for (String dlq : List.of("DLQ.sb.outbound.probe", "DLQ", "sb.\"quoted")) {
+            IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> SecuritySettings.checkedAddress(dlq));
+            assertTrue(refused.getMessage().contains("dead-letter queue") || refused.getMessage().contains("not an exact bus address"),
+                    refused.getMessage());
+        }
+        assertEquals("sb.DLQ.like", SecuritySettings.checkedAddress("sb.DLQ.like"));
     }
 
     @Test
@@ -46,10 +57,10 @@ class SecuritySettingsTest {
         var settings = SecuritySettings.of(Map.of("probe", new Grant(Set.of("a.b"), Set.of("c.d"))));
         settings.values().forEach(roles -> {
             for (Permission p : Permission.values()) {
-                assertTrue(roles.get(p).containsAll(Set.of("manager", "admin")), p.name());
+                assertTrue(roles.get(p).containsAll(Set.of("bus", "admin")), p.name());
             }
             for (Permission p : Set.of(manage, deleteAddress)) {
-                assertEquals(Set.of("manager", "admin"), roles.get(p), "a plugin never manages or deletes: " + p);
+                assertEquals(Set.of("bus", "admin"), roles.get(p), "a plugin never manages or deletes: " + p);
             }
         });
     }
@@ -61,10 +72,10 @@ class SecuritySettingsTest {
                 "mail", new Grant(Set.of("sb.outbound.mail"), Set.of("sb.inbound")),
                 "audit", new Grant(Set.of("sb.inbound"), Set.of())));
         Map<Permission, SortedSet<String>> inbound = settings.get("sb.inbound");
-        assertEquals(Set.of("manager", "admin", "plugin.sms", "plugin.mail"), inbound.get(send));
-        assertEquals(Set.of("manager", "admin", "plugin.audit"), inbound.get(consume));
-        assertEquals(Set.of("manager", "admin", "plugin.audit", "plugin.mail", "plugin.sms"), inbound.get(createAddress));
-        assertEquals(Set.of("manager", "admin"), settings.get("sb.outbound.sms").get(send));
+        assertEquals(Set.of("bus", "admin", "plugin.sms", "plugin.mail"), inbound.get(send));
+        assertEquals(Set.of("bus", "admin", "plugin.audit"), inbound.get(consume));
+        assertEquals(Set.of("bus", "admin", "plugin.audit", "plugin.mail", "plugin.sms"), inbound.get(createAddress));
+        assertEquals(Set.of("bus", "admin"), settings.get("sb.outbound.sms").get(send));
     }
 
     @Test
@@ -79,9 +90,9 @@ class SecuritySettingsTest {
         String[] args = SecuritySettings.arguments("sb.inbound", settings.get("sb.inbound"));
         // addressMatch, send, consume, createDurableQueue, deleteDurableQueue, createNonDurableQueue,
         // deleteNonDurableQueue, manage, browse, createAddress, deleteAddress
-        assertArrayEquals(new String[] {"sb.inbound", "admin,manager,plugin.probe", "admin,manager", "admin,manager,plugin.probe",
-                "admin,manager", "admin,manager", "admin,manager", "admin,manager", "admin,manager", "admin,manager,plugin.probe",
-                "admin,manager"}, args);
+        assertArrayEquals(new String[] {"sb.inbound", "admin,bus,plugin.probe", "admin,bus", "admin,bus,plugin.probe",
+                "admin,bus", "admin,bus", "admin,bus", "admin,bus", "admin,bus", "admin,bus,plugin.probe",
+                "admin,bus"}, args);
     }
 
     @Test

@@ -10,16 +10,15 @@ import io.switchboard.api.DomainEvent;
 import io.switchboard.bus.BundleRoutes;
 import io.switchboard.bus.internal.ArtemisBus;
 import io.switchboard.testkit.TestBroker;
+import io.switchboard.testkit.TestClock;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import org.apache.camel.CamelContext;
 import org.apache.camel.impl.DefaultCamelContext;
@@ -35,7 +34,7 @@ class AgentStreamsTest {
     ArtemisBus bus;
     CamelContext camel;
     AgentStreams streams;
-    final AtomicReference<Instant> now = new AtomicReference<>(Instant.now());
+    final TestClock now = TestClock.at(Instant.now());
     final CanonicalJson json = new CanonicalJson();
 
     /** A browser: what the stream wrote, and whether it was ended. */
@@ -67,12 +66,7 @@ class AgentStreamsTest {
     void start() throws Exception {
         broker = TestBroker.start();
         bus = ArtemisBus.connect(broker.amqpUrl(), "test", "test");
-        Clock clock = new Clock() {
-            @Override public ZoneOffset getZone() { return ZoneOffset.UTC; }
-            @Override public Clock withZone(java.time.ZoneId zone) { return this; }
-            @Override public Instant instant() { return now.get(); }
-        };
-        streams = new AgentStreams(3600, 50, clock);
+        streams = new AgentStreams(3600, 50, now);
         camel = new DefaultCamelContext();
         camel.addComponent("bus", BundleRoutes.busComponent(bus));
         camel.addRoutes(new DeskRoutes(json, streams));
@@ -198,12 +192,12 @@ class AgentStreamsTest {
     @Test
     void heartbeatsKeepTheStreamOpenAndAStreamEndsWithItsLogin() throws Exception {
         Browser browser = new Browser();
-        streams.open("wang", now.get().plusSeconds(60), browser);
+        streams.open("wang", now.instant().plusSeconds(60), browser);
         streams.beat();
         await("a ping", () -> browser.chunks.contains(": ping\n\n"));
         assertFalse(browser.closed);
 
-        now.set(now.get().plusSeconds(61));
+        now.set(now.instant().plusSeconds(61));
         streams.beat();
         await("the stream closed", () -> browser.closed);
         assertEquals("event: session.expired\ndata: {}\n\n", browser.chunks.get(browser.chunks.size() - 1));

@@ -191,11 +191,14 @@ class AgentRequestsTest {
         try {
             bus.send(AgentRequests.REPLIES, json.toJson(ok(request, Map.of("number", "10024"))),
                     Map.of(BusAddress.DUPLICATE_ID, "reply:" + request.id()));
+            // the answer is stored, then written on the timeline: wait for both, not only the first
             long end = System.currentTimeMillis() + 10_000;
-            while (AgentRequest.PENDING.equals(restarted.view(request.id()).status()) && System.currentTimeMillis() < end) {
+            while ((AgentRequest.PENDING.equals(restarted.view(request.id()).status())
+                    || timeline.get("system-request-answered:" + request.id()) == null) && System.currentTimeMillis() < end) {
                 Thread.sleep(50);
             }
             assertEquals("OK", restarted.view(request.id()).status());
+            assertNotNull(timeline.get("system-request-answered:" + request.id()), "the answer never reached the timeline");
             assertEquals("ERP order 10024 created", timeline.get("system-request-answered:" + request.id()).summary());
         } finally {
             camel.stop();

@@ -21,8 +21,11 @@ import org.osgi.framework.VersionRange;
 final class Descriptors {
 
     static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9-]{1,62}");
-    /** A bus address a plugin may be granted: a name, never a wildcard that would grant more than it says. */
-    static final Pattern ADDRESS = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,199}");
+    /**
+     * A bus address a plugin may be granted: a name, never a wildcard that would grant more than it
+     * says, and never a dead-letter queue, whose messages an admin's replay sends on to their address.
+     */
+    static final Pattern ADDRESS = Pattern.compile("(?!DLQ(\\.|$))[A-Za-z0-9][A-Za-z0-9._:-]{0,199}");
     static final Pattern HOST = Pattern.compile("[A-Za-z0-9.-]+(:[0-9]{1,5})?");
 
     private Descriptors() {

@@ -20,6 +20,7 @@ import org.apache.karaf.features.BundleInfo;
 import org.apache.karaf.features.Dependency;
 import org.apache.karaf.features.Feature;
 import org.apache.karaf.features.FeaturesService;
+import org.apache.karaf.features.Repository;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Version;
@@ -60,12 +61,22 @@ final class FeatureDeployment {
                 Files.createDirectories(file.getParent());
                 Files.write(file, e.getValue());
             }
-            features.addRepository(URI.create(d.featuresRepository()), false);
+            URI own = URI.create(d.featuresRepository());
+            KarContents kar = new KarContents(archive.repository().keySet(), l -> context.getBundle(l) != null, d.configurations());
+            if (!kar.inside(own.toString())) {
+                throw new PluginRefusedException("The plugin's features repository " + own + " is not in the signed KAR");
+            }
+            Set<String> known = new java.util.HashSet<>();
+            for (Repository r : features.listRepositories()) {
+                known.add(r.getURI().toString());
+            }
+            features.addRepository(own, false);
             Feature feature = features.getFeature(d.feature(), featureVersion(d.version()));
             if (feature == null) {
                 throw new PluginRefusedException("The plugin's features repository " + d.featuresRepository()
                         + " has no feature " + d.feature() + " " + d.version());
             }
+            refuseOutside(kar, features.getRepository(own), known);
             return feature;
         } catch (PluginRefusedException e) {
             unstage(d);
@@ -76,6 +87,24 @@ final class FeatureDeployment {
         } catch (Exception e) {
             unstage(d);
             throw new PluginRefusedException("Karaf cannot read the plugin's features: " + e.getMessage(), e);
+        }
+    }
+
+    /** Every bundle, configuration and repository the plugin's own features name must come from its signed KAR. */
+    private static void refuseOutside(KarContents kar, Repository repository, Set<String> known) throws Exception {
+        List<String> bundles = new ArrayList<>();
+        List<KarContents.ConfigFile> configFiles = new ArrayList<>();
+        List<String> pids = new ArrayList<>();
+        for (Feature f : repository.getFeatures()) {
+            f.getBundles().forEach(b -> bundles.add(b.getLocation().trim()));
+            f.getConditional().forEach(c -> c.getBundles().forEach(b -> bundles.add(b.getLocation().trim())));
+            f.getConfigurationFiles().forEach(c -> configFiles.add(new KarContents.ConfigFile(c.getLocation().trim(), c.getFinalname())));
+            f.getConfigurations().forEach(c -> pids.add(c.getName()));
+        }
+        List<String> repositories = java.util.Arrays.stream(repository.getRepositories()).map(URI::toString).toList();
+        List<String> problems = kar.outside(bundles, configFiles, pids, repositories, known::contains);
+        if (!problems.isEmpty()) {
+            throw new PluginRefusedException("The plugin's features reach outside its signed KAR: " + String.join("; ", problems));
         }
     }
 

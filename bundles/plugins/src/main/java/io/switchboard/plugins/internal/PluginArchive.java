@@ -1,5 +1,6 @@
 package io.switchboard.plugins.internal;
 
+import io.switchboard.bus.BusGrants;
 import io.switchboard.plugins.PluginDescriptor;
 import io.switchboard.plugins.PluginRefusedException;
 import java.io.IOException;
@@ -15,7 +16,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
@@ -96,7 +96,9 @@ record PluginArchive(PluginDescriptor descriptor, String signer, Map<String, byt
             if (descriptor == null) {
                 throw new PluginRefusedException("Not a Switchboard plugin: no " + DESCRIPTOR + " in the KAR");
             }
-            return new PluginArchive(Descriptors.parse(descriptor), signer, repository);
+            PluginDescriptor parsed = Descriptors.parse(descriptor);
+            refuseBundlesOfNoPlugin(parsed, repository);
+            return new PluginArchive(parsed, signer, repository);
         } catch (ZipException e) {
             throw new PluginRefusedException("Not a KAR (zip): " + e.getMessage(), e);
         } catch (IOException e) {
@@ -107,20 +109,51 @@ record PluginArchive(PluginDescriptor descriptor, String signer, Map<String, byt
     }
 
     private static String trustedSigner(Set<List<? extends Certificate>> chains, TrustedSigners trust) {
-        List<String> unknown = new ArrayList<>();
+        List<String> refused = new ArrayList<>();
         for (List<? extends Certificate> chain : chains) {
             List<X509Certificate> x509 = chain.stream().map(X509Certificate.class::cast).toList();
-            Optional<X509Certificate> vouched = trust.vouchFor(x509);
-            if (vouched.isEmpty()) {
-                unknown.add(x509.get(0).getSubjectX500Principal().getName());
+            try {
+                trust.vouchFor(x509);
+            } catch (TrustedSigners.UntrustedSigner e) {
+                refused.add(x509.isEmpty() ? "an unnamed signer" : x509.get(0).getSubjectX500Principal().getName() + ": " + e.getMessage());
             }
         }
-        if (!unknown.isEmpty()) {
-            throw new PluginRefusedException("The plugin is signed by " + unknown + ", whom this server does not trust: "
-                    + "add the signer's certificate to " + trust.directory() + " if you do");
+        if (!refused.isEmpty()) {
+            throw new PluginRefusedException("The plugin is signed by a signer this server does not trust (" + String.join("; ", refused)
+                    + "). Add the signer's certificate, or the CA that issued it, to " + trust.directory() + " if you trust it");
         }
         List<? extends Certificate> first = chains.iterator().next();
         return ((X509Certificate) first.get(0)).getSubjectX500Principal().getName();
+    }
+
+    /**
+     * Every bundle a KAR carries names its plugin in the {@code Switchboard-Plugin} header: the bus
+     * connects a bundle to a plugin's grants by that header alone, and would give a bundle without it
+     * the platform's own.
+     */
+    static void refuseBundlesOfNoPlugin(PluginDescriptor descriptor, Map<String, byte[]> repository) {
+        for (Map.Entry<String, byte[]> e : repository.entrySet()) {
+            if (!e.getKey().endsWith(".jar")) {
+                continue;
+            }
+            Manifest manifest;
+            try (java.util.jar.JarInputStream jar = new java.util.jar.JarInputStream(new java.io.ByteArrayInputStream(e.getValue()))) {
+                manifest = jar.getManifest();
+            } catch (IOException notAJar) {
+                continue;
+            }
+            if (manifest == null || manifest.getMainAttributes().getValue("Bundle-SymbolicName") == null) {
+                continue;
+            }
+            String header = manifest.getMainAttributes().getValue(BusGrants.PLUGIN_HEADER);
+            if (header == null || !header.strip().equals(descriptor.id())) {
+                throw new PluginRefusedException("The plugin's bundle " + e.getKey() + (header == null
+                        ? " has no " + BusGrants.PLUGIN_HEADER + " header"
+                        : " names " + header.strip() + " in its " + BusGrants.PLUGIN_HEADER + " header")
+                        + ", not the plugin " + descriptor.id() + ": every bundle of a plugin is connected to the bus as that plugin "
+                        + "(switchboard-plugin-parent's bnd instructions write the header)");
+            }
+        }
     }
 
     /** A signed manifest naming an entry the zip no longer has: something was taken out. */

@@ -230,7 +230,12 @@ public class PluginService implements Plugins {
     }
 
     @Override
-    public synchronized UpgradeReport upgrade(String id, String version) {
+    public UpgradeReport upgrade(String id, String version) {
+        return upgrade(id, version, null);
+    }
+
+    @Override
+    public synchronized UpgradeReport upgrade(String id, String version, String approvedSigner) {
         Installations.Row row = installations.find(id).orElseThrow(() -> new NoSuchElementException(id + " is not installed"));
         if (version == null || version.isBlank()) {
             version = catalog.entry(id, null).orElseThrow(() -> new NoSuchElementException("no plugin " + id + " in the catalog"))
@@ -239,8 +244,28 @@ public class PluginService implements Plugins {
         if (row.version().equals(version)) {
             throw new IllegalStateException(id + " " + version + " is installed already");
         }
-        return replace(row, verified(id, version), null, "upgrade");
+        PluginArchive next = verified(id, version);
+        refuseNewSigner(row, next, approvedSigner);
+        return replace(row, next, null, "upgrade");
     }
+
+    /**
+     * Whoever signed the installed version signs its upgrades: a version signed by anyone else, even
+     * another trusted signer, replaces it only once the operator approves that signer by name.
+     */
+    static void refuseNewSigner(Installations.Row row, PluginArchive next, String approvedSigner) {
+        String installed = row.signer() == null ? UNSIGNED : row.signer();
+        String offered = next.signer() == null ? UNSIGNED : next.signer();
+        if (installed.equals(offered) || offered.equals(approvedSigner)) {
+            return;
+        }
+        throw new PluginRefusedException(row.id() + " " + row.version() + " was signed by " + installed + ", " + next.descriptor().version()
+                + " is signed by " + offered + ": approve the new signer to upgrade (\"approvedSigner\":\"" + offered
+                + "\" in the upgrade request, or switchboard:plugin-upgrade --approve-signer)");
+    }
+
+    /** How an unsigned version's signer is named, where unsigned plugins are allowed. */
+    static final String UNSIGNED = "(unsigned)";
 
     @Override
     public synchronized UpgradeReport rollback(String id) {

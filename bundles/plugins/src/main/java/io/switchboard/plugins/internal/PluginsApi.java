@@ -31,8 +31,11 @@ import javax.ws.rs.core.SecurityContext;
 @Produces(MediaType.APPLICATION_JSON)
 public final class PluginsApi {
 
-    /** {@code POST /plugins} and {@code /plugins/{id}/upgrade}: which version; absent means the newest published. */
-    public record Wanted(String id, String version) {
+    /**
+     * {@code POST /plugins} and {@code /plugins/{id}/upgrade}: which version, absent meaning the newest published;
+     * for an upgrade signed by someone other than the installed version's signer, that signer, approved.
+     */
+    public record Wanted(String id, String version, String approvedSigner) {
     }
 
     private final PluginService plugins;
@@ -70,7 +73,8 @@ public final class PluginsApi {
     @Consumes(MediaType.APPLICATION_JSON)
     public UpgradeReport upgrade(@PathParam("id") String id, Wanted wanted, @Context SecurityContext security) {
         admin(security);
-        return refusable(() -> plugins.upgrade(id, wanted == null ? null : blankIsNull(wanted.version())));
+        return refusable(() -> plugins.upgrade(id, wanted == null ? null : blankIsNull(wanted.version()),
+                wanted == null ? null : blankIsNull(wanted.approvedSigner())));
     }
 
     @POST

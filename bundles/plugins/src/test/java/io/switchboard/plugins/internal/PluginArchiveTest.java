@@ -96,18 +96,53 @@ class PluginArchiveTest {
     }
 
     static Path signed(String name, Path keystore, String alias) throws Exception {
+        KeyStore ks = load(keystore);
+        return signed(name, (PrivateKey) ks.getKey(alias, "changeit".toCharArray()), List.of(ks.getCertificateChain(alias)));
+    }
+
+    /** Signed with {@code key}, the signature block carrying {@code chain} as given: whatever its maker puts there. */
+    static Path signed(String name, PrivateKey key, List<? extends java.security.cert.Certificate> chain) throws Exception {
         Path unsigned = zip("unsigned-" + name, entries(DESCRIPTOR));
+        Path signed = dir.resolve(name);
+        try (ZipFile in = new ZipFile(unsigned.toFile()); var out = Files.newOutputStream(signed)) {
+            new JarSigner.Builder(key, CertificateFactory.getInstance("X.509").generateCertPath(chain)).build().sign(in, out);
+        }
+        return signed;
+    }
+
+    static KeyStore load(Path keystore) throws Exception {
         KeyStore ks = KeyStore.getInstance("PKCS12");
         try (FileInputStream in = new FileInputStream(keystore.toFile())) {
             ks.load(in, "changeit".toCharArray());
         }
-        PrivateKey key = (PrivateKey) ks.getKey(alias, "changeit".toCharArray());
-        var chain = CertificateFactory.getInstance("X.509").generateCertPath(List.of(ks.getCertificateChain(alias)));
-        Path signed = dir.resolve(name);
-        try (ZipFile in = new ZipFile(unsigned.toFile()); var out = Files.newOutputStream(signed)) {
-            new JarSigner.Builder(key, chain).build().sign(in, out);
+        return ks;
+    }
+
+    static PrivateKey privateKey(Path keystore, String alias) throws Exception {
+        return (PrivateKey) load(keystore).getKey(alias, "changeit".toCharArray());
+    }
+
+    static java.security.cert.X509Certificate certificate(Path keystore, String alias) throws Exception {
+        return (java.security.cert.X509Certificate) load(keystore).getCertificate(alias);
+    }
+
+    /** A key pair {@code alias} whose certificate the CA in {@code caKeystore} issues, with {@code extensions} as keytool -ext takes them. */
+    static java.security.cert.X509Certificate issue(Path caKeystore, String caAlias, Path keystore, String alias, String... extensions)
+            throws Exception {
+        Path request = dir.resolve(alias + ".csr");
+        Path issued = dir.resolve(alias + ".cer");
+        run(keytool(), "-certreq", "-alias", alias, "-keystore", keystore.toString(), "-storepass", "changeit", "-file", request.toString());
+        List<String> command = new java.util.ArrayList<>(List.of(keytool(), "-gencert", "-rfc", "-alias", caAlias, "-keystore",
+                caKeystore.toString(), "-storepass", "changeit", "-validity", "30", "-infile", request.toString(), "-outfile",
+                issued.toString()));
+        for (String e : extensions) {
+            command.add("-ext");
+            command.add(e);
         }
-        return signed;
+        run(command.toArray(String[]::new));
+        try (var in = Files.newInputStream(issued)) {
+            return (java.security.cert.X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
+        }
     }
 
     /** The same zip with {@code change} applied to its entries, signature files and all. */
@@ -187,6 +222,97 @@ class PluginArchiveTest {
     }
 
     @Test
+    void aForgedPathNamingATrustedVendorIsRefusedWithTheReason() throws Exception {
+        // the attacker's own CA takes the trusted vendor's name, issues a certificate for the attacker's key, and the
+        // vendor's real (public) certificate is appended to the chain in the KAR
+        Path forger = dir.resolve("forger.p12");
+        run(keytool(), "-genkeypair", "-keyalg", "Ed25519", "-alias", "forger", "-dname", "CN=vendor-ed,O=Acme", "-ext", "bc:c",
+                "-validity", "30", "-storetype", "PKCS12", "-keystore", forger.toString(), "-storepass", "changeit", "-keypass", "changeit");
+        Path evil = keystore("evil", "Ed25519");
+        java.security.cert.X509Certificate evilCertificate = issue(forger, "forger", evil, "evil", "ku:c=digitalSignature", "eku=codeSigning");
+        assertEquals(certificate(ed25519, "vendor-ed").getSubjectX500Principal(), evilCertificate.getIssuerX500Principal());
+        Path forged = signed("forged.kar", privateKey(evil, "evil"), List.of(evilCertificate, certificate(ed25519, "vendor-ed")));
+
+        PluginRefusedException e = assertThrows(PluginRefusedException.class, () -> PluginArchive.open(forged, trust, false));
+        assertTrue(e.getMessage().contains("CN=evil") && e.getMessage().contains("does not trust")
+                && e.getMessage().contains("certificate path does not lead to a trusted certificate"), e.getMessage());
+        // nor with the forger's CA in the chain instead
+        Path viaForger = signed("forged-2.kar", privateKey(evil, "evil"), List.of(evilCertificate, certificate(forger, "forger")));
+        PluginRefusedException again = assertThrows(PluginRefusedException.class, () -> PluginArchive.open(viaForger, trust, false));
+        assertTrue(again.getMessage().contains("certificate path does not lead to a trusted certificate"), again.getMessage());
+    }
+
+    @Test
+    void aSignerIssuedByATrustedCaIsTrustedOnlyForSigningCode() throws Exception {
+        Path ca = dir.resolve("vendor-ca.p12");
+        run(keytool(), "-genkeypair", "-keyalg", "RSA", "-alias", "vendor-ca", "-dname", "CN=Acme Code Signing CA,O=Acme", "-ext", "bc:c",
+                "-validity", "30", "-storetype", "PKCS12", "-keystore", ca.toString(), "-storepass", "changeit", "-keypass", "changeit");
+        Path caTrust = Files.createDirectories(dir.resolve("ca-trust"));
+        exportCertificate(ca, "vendor-ca", caTrust.resolve("acme-ca.pem"));
+        TrustedSigners byCa = new TrustedSigners(caTrust);
+
+        Path developer = keystore("developer", "Ed25519");
+        java.security.cert.X509Certificate developerCertificate = issue(ca, "vendor-ca", developer, "developer",
+                "ku:c=digitalSignature", "eku=codeSigning");
+        PluginArchive archive = PluginArchive.open(signed("by-ca.kar", privateKey(developer, "developer"),
+                List.of(developerCertificate, certificate(ca, "vendor-ca"))), byCa, false);
+        assertTrue(archive.signer().contains("CN=developer"), archive.signer());
+        // the CA need not travel in the KAR: the operator has it
+        assertTrue(PluginArchive.open(signed("by-ca-alone.kar", privateKey(developer, "developer"), List.of(developerCertificate)),
+                byCa, false).signer().contains("CN=developer"));
+
+        Path webServer = keystore("web", "Ed25519");
+        java.security.cert.X509Certificate tlsOnly = issue(ca, "vendor-ca", webServer, "web", "eku=serverAuth");
+        PluginRefusedException e = assertThrows(PluginRefusedException.class, () -> PluginArchive.open(
+                signed("by-tls-key.kar", privateKey(webServer, "web"), List.of(tlsOnly)), byCa, false));
+        assertTrue(e.getMessage().contains("does not include codeSigning"), e.getMessage());
+    }
+
+    /** A bundle jar whose manifest has {@code headers}. */
+    static byte[] bundle(Map<String, String> headers) throws IOException {
+        java.util.jar.Manifest manifest = new java.util.jar.Manifest();
+        manifest.getMainAttributes().put(java.util.jar.Attributes.Name.MANIFEST_VERSION, "1.0");
+        headers.forEach((k, v) -> manifest.getMainAttributes().putValue(k, v));
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (java.util.jar.JarOutputStream jar = new java.util.jar.JarOutputStream(bytes, manifest)) {
+            jar.putNextEntry(new ZipEntry("com/acme/Channel.class"));
+            jar.write(new byte[] {(byte) 0xCA, (byte) 0xFE});
+            jar.closeEntry();
+        }
+        return bytes.toByteArray();
+    }
+
+    @Test
+    void everyBundleInTheKarNamesThePluginInItsHeader() throws Exception {
+        String jar = "repository/com/acme/acme-channel/1.0.1/acme-channel-1.0.1.jar";
+        java.util.function.Function<Map<String, String>, Path> karWith = headers -> {
+            try {
+                return rewritten(zip("b.kar", entries(DESCRIPTOR)), "bundle-" + headers.hashCode() + ".kar", e -> {
+                    try {
+                        e.put(jar, bundle(headers));
+                    } catch (IOException ex) {
+                        throw new java.io.UncheckedIOException(ex);
+                    }
+                });
+            } catch (IOException ex) {
+                throw new java.io.UncheckedIOException(ex);
+            }
+        };
+        PluginRefusedException none = assertThrows(PluginRefusedException.class, () -> PluginArchive.open(
+                karWith.apply(Map.of("Bundle-SymbolicName", "com.acme.channel")), trust, true));
+        assertTrue(none.getMessage().contains(jar.substring("repository/".length()) + " has no Switchboard-Plugin header"), none.getMessage());
+        PluginRefusedException other = assertThrows(PluginRefusedException.class, () -> PluginArchive.open(
+                karWith.apply(Map.of("Bundle-SymbolicName", "com.acme.channel", "Switchboard-Plugin", "other-plugin")), trust, true));
+        assertTrue(other.getMessage().contains("names other-plugin in its Switchboard-Plugin header, not the plugin acme-channel"),
+                other.getMessage());
+        PluginArchive own = PluginArchive.open(karWith.apply(Map.of("Bundle-SymbolicName", "com.acme.channel", "Switchboard-Plugin",
+                " acme-channel ")), trust, true);
+        assertEquals("acme-channel", own.descriptor().id());
+        // a jar that is no bundle is no bundle of anyone's
+        assertEquals("acme-channel", PluginArchive.open(karWith.apply(Map.of("Created-By", "javac")), trust, true).descriptor().id());
+    }
+
+    @Test
     void notAZipIsRefused() throws Exception {
         Path junk = Files.write(dir.resolve("junk.kar"), "hello".getBytes(StandardCharsets.UTF_8));
         assertThrows(PluginRefusedException.class, () -> PluginArchive.open(junk, trust, true));
@@ -200,6 +326,9 @@ class PluginArchiveTest {
         PluginRefusedException wildcard = assertThrows(PluginRefusedException.class,
                 () -> Descriptors.parse(DESCRIPTOR.replace("[\"sb.inbound\"]", "[\"sb.#\"]").getBytes(StandardCharsets.UTF_8)));
         assertTrue(wildcard.getMessage().contains("\"writes\""), wildcard.getMessage());
+        PluginRefusedException deadLetters = assertThrows(PluginRefusedException.class,
+                () -> Descriptors.parse(DESCRIPTOR.replace("[\"sb.inbound\"]", "[\"DLQ.sb.inbound\"]").getBytes(StandardCharsets.UTF_8)));
+        assertTrue(deadLetters.getMessage().contains("\"writes\""), deadLetters.getMessage());
         PluginRefusedException range = assertThrows(PluginRefusedException.class,
                 () -> Descriptors.parse(DESCRIPTOR.replace("[1.0,2)", "one or two").getBytes(StandardCharsets.UTF_8)));
         assertTrue(range.getMessage().contains("\"requires\""), range.getMessage());

@@ -2,7 +2,6 @@ package io.switchboard.rest.internal;
 
 import io.switchboard.api.CanonicalJson;
 import io.switchboard.rest.ProblemException;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -19,8 +18,8 @@ import javax.ws.rs.ext.MessageBodyWriter;
 import javax.ws.rs.ext.Provider;
 
 /**
- * JSON in and out with the canonical JSON-B binding, always UTF-8. A body over the endpoint's limit
- * is refused with 413 before it is parsed, malformed JSON with 400.
+ * JSON in and out with the canonical JSON-B binding, always UTF-8. Malformed JSON is refused with
+ * 400; a body over the endpoint's limit never gets here ({@link BodyLimit}).
  */
 @Provider
 @Consumes({MediaType.APPLICATION_JSON, "application/*+json"})
@@ -28,35 +27,21 @@ import javax.ws.rs.ext.Provider;
 public final class JsonBody implements MessageBodyReader<Object>, MessageBodyWriter<Object> {
 
     private final CanonicalJson json;
-    private final int maxBytes;
 
-    public JsonBody(CanonicalJson json, int maxBytes) {
+    public JsonBody(CanonicalJson json) {
         this.json = json;
-        this.maxBytes = maxBytes;
     }
 
     @Override
     public boolean isReadable(Class<?> type, Type genericType, Annotation[] annotations, MediaType mediaType) {
-        return !type.equals(String.class) && !InputStream.class.isAssignableFrom(type);
+        // raw bodies stay raw: a resource taking byte[] wants the bytes, not a JSON array
+        return !type.equals(String.class) && !byte[].class.equals(type) && !InputStream.class.isAssignableFrom(type);
     }
 
     @Override
     public Object readFrom(Class<Object> type, Type genericType, Annotation[] annotations, MediaType mediaType,
                            MultivaluedMap<String, String> headers, InputStream in) throws IOException, WebApplicationException {
-        String length = headers.getFirst("Content-Length");
-        if (length != null && length.matches("\\d{1,18}") && Long.parseLong(length) > maxBytes) {
-            throw tooLarge();
-        }
-        ByteArrayOutputStream buffer = new ByteArrayOutputStream(Math.min(maxBytes, 8192));
-        byte[] chunk = new byte[8192];
-        int n;
-        while ((n = in.read(chunk)) != -1) {
-            if (buffer.size() + n > maxBytes) {
-                throw tooLarge();
-            }
-            buffer.write(chunk, 0, n);
-        }
-        String text = buffer.toString(StandardCharsets.UTF_8);
+        String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         if (text.isBlank()) {
             throw new ProblemException(400, "Empty body", "a JSON body is required");
         }
@@ -65,10 +50,6 @@ public final class JsonBody implements MessageBodyReader<Object>, MessageBodyWri
         } catch (IllegalArgumentException e) {
             throw new ProblemException(400, "Malformed JSON", e.getMessage());
         }
-    }
-
-    private ProblemException tooLarge() {
-        return new ProblemException(413, "Body too large", "the body exceeds " + maxBytes + " bytes");
     }
 
     @Override

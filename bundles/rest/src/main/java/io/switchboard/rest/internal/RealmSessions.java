@@ -35,7 +35,8 @@ public class RealmSessions implements Sessions {
         @AttributeDefinition(description = "Hours a login lasts")
         int hours() default 12;
 
-        @AttributeDefinition(description = "Base64 HMAC key shared by servers behind one balancer; empty: a fresh one per start")
+        @AttributeDefinition(type = org.osgi.service.metatype.annotations.AttributeType.PASSWORD,
+                description = "Base64 HMAC key (at least 32 bytes) shared by servers behind one balancer; empty: a fresh one per start")
         String key() default "";
     }
 

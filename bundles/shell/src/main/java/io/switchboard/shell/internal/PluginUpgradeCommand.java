@@ -5,6 +5,7 @@ import io.switchboard.plugins.UpgradeReport;
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 
@@ -21,9 +22,12 @@ public class PluginUpgradeCommand implements Action {
     @Argument(index = 1, name = "version", description = "Default: the newest published")
     String version;
 
+    @Option(name = "--approve-signer", description = "The new version's signer, when it is not the installed version's (as the refusal names it)")
+    String approvedSigner;
+
     @Override
     public Object execute() {
-        UpgradeReport r = plugins.upgrade(id, version);
+        UpgradeReport r = plugins.upgrade(id, version, approvedSigner);
         System.out.println(r.id() + " " + r.from() + " -> " + r.to() + ": drained in " + r.drainMillis() + " ms, messages waited "
                 + r.pauseMillis() + " ms");
         return null;

@@ -57,10 +57,19 @@ final class DeviceTokens {
      * @param secrets            per app id, its secret
      * @param maxLifetimeSeconds tokens expiring further ahead than this are refused, so a leaked
      *                           token cannot live for years
+     * @throws IllegalArgumentException for a secret shorter than 32 bytes: the channel does not start
      */
     DeviceTokens(Map<String, String> secrets, long maxLifetimeSeconds) {
         Map<String, byte[]> keys = new java.util.HashMap<>();
-        secrets.forEach((app, secret) -> keys.put(app, secret.getBytes(StandardCharsets.UTF_8)));
+        secrets.forEach((app, secret) -> {
+            byte[] key = secret.getBytes(StandardCharsets.UTF_8);
+            if (key.length < 32) {
+                // one captured token is enough to guess a short secret offline, and then to speak for every user
+                throw new IllegalArgumentException("secret." + app + " is " + key.length
+                        + " bytes; at least 32 are required (e.g. openssl rand -base64 32)");
+            }
+            keys.put(app, key);
+        });
         this.secrets = Map.copyOf(keys);
         this.maxLifetimeSeconds = maxLifetimeSeconds;
     }

@@ -9,6 +9,7 @@ import io.switchboard.api.Message;
 import io.switchboard.bus.BusUnavailableException;
 import io.switchboard.rest.Problem;
 import io.switchboard.rest.RequestSignature;
+import io.switchboard.store.StoreException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -72,8 +73,9 @@ final class CallEvents extends HttpServlet {
             problem(response, 413, "Payload too large", "a call event is at most " + maxBodyBytes + " bytes");
             return;
         }
-        String refused = signature.refuse(request.getHeader(signature.timestampHeader()),
-                request.getHeader(signature.signatureHeader()), body, Instant.now());
+        String timestamp = request.getHeader(signature.timestampHeader());
+        String signed = request.getHeader(signature.signatureHeader());
+        String refused = signature.refuse(timestamp, signed, body, Instant.now());
         if (refused != null) {
             problem(response, 401, "Unauthorized", refused);
             return;
@@ -86,8 +88,23 @@ final class CallEvents extends HttpServlet {
             return;
         }
         try {
+            if (!signature.firstTime(timestamp, signed)) {
+                // the PBX's retry of an event it got no answer to, or a capture replayed: answered, not queued again
+                response.setStatus(200);
+                response.setContentType("application/json;charset=UTF-8");
+                response.getOutputStream().write(json.toJson(Map.of("messageId", message.id(),
+                        "callId", message.headers().get("callId"), "duplicate", true)).getBytes(StandardCharsets.UTF_8));
+                return;
+            }
+        } catch (StoreException e) {
+            response.setHeader("Retry-After", "5");
+            problem(response, 503, "Service unavailable", "the event could not be checked against earlier ones; retry");
+            return;
+        }
+        try {
             inbound.accept(message);
         } catch (BusUnavailableException e) {
+            signature.giveBack(signed);
             response.setHeader("Retry-After", "5");
             problem(response, 503, "Service unavailable", "the bus did not take the event; retry");
             return;

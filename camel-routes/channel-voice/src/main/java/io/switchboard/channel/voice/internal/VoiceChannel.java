@@ -4,6 +4,7 @@ import io.switchboard.rest.SourceRate;
 import io.switchboard.api.CanonicalJson;
 import io.switchboard.bus.Bus;
 import io.switchboard.rest.RequestSignature;
+import io.switchboard.store.Nonces;
 import io.switchboard.rest.RestEndpoint;
 import java.time.Duration;
 import java.util.Dictionary;
@@ -52,20 +53,20 @@ public class VoiceChannel {
     private final ServiceRegistration<Servlet> endpoint;
 
     @Activate
-    public VoiceChannel(BundleContext context, Config config, @Reference Bus bus) throws Exception {
+    public VoiceChannel(BundleContext context, Config config, @Reference Bus bus, @Reference Nonces nonces) throws Exception {
         CanonicalJson json = new CanonicalJson();
         Dictionary<String, Object> props = new Hashtable<>();
         props.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_SERVLET_PATTERN, PATH);
         props.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_SERVLET_NAME, "switchboard-voice-events");
         endpoint = context.registerService(Servlet.class, new CallEvents(
-                signature(config.secret(), Duration.ofSeconds(Math.max(1, config.maxSkewSeconds()))),
+                signature(config.secret(), Duration.ofSeconds(Math.max(1, config.maxSkewSeconds())), nonces),
                 new SourceRate(config.ratePerMinute()), json, bus::inbound, Math.max(256, config.maxBodyBytes())), props);
     }
 
     /** How a PBX or CTI signs a call event. */
-    static RequestSignature signature(String secret, Duration maxSkew) {
-        return new RequestSignature("X-Switchboard-Timestamp", "X-Switchboard-Signature",
-                "no secret is configured for call events (etc/io.switchboard.channel.voice.cfg)", secret, maxSkew);
+    static RequestSignature signature(String secret, Duration maxSkew, Nonces nonces) {
+        return new RequestSignature("voice", "X-Switchboard-Timestamp", "X-Switchboard-Signature",
+                "no secret is configured for call events (etc/io.switchboard.channel.voice.cfg)", secret, maxSkew, nonces);
     }
 
     @Deactivate

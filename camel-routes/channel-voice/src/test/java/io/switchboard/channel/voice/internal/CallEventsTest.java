@@ -26,11 +26,11 @@ class CallEventsTest {
     void aPbxSignsWithTheSwitchboardHeadersAndWithoutASecretIsToldWhereToSetIt() {
         Instant now = Instant.parse("2026-11-23T09:00:00Z");
         String ts = String.valueOf(now.getEpochSecond());
-        RequestSignature signature = VoiceChannel.signature("s3cret-共享", Duration.ofMinutes(5));
+        RequestSignature signature = VoiceChannel.signature("s3cret-共享-0123456789abcdef-0123", Duration.ofMinutes(5), null);
         assertEquals("X-Switchboard-Timestamp", signature.timestampHeader());
         assertEquals("X-Switchboard-Signature", signature.signatureHeader());
         assertNull(signature.refuse(ts, signature.sign(ts, body), body, now));
-        assertTrue(VoiceChannel.signature("", Duration.ofMinutes(5)).refuse(ts, signature.sign(ts, body), body, now)
+        assertTrue(VoiceChannel.signature("", Duration.ofMinutes(5), null).refuse(ts, signature.sign(ts, body), body, now)
                 .contains("etc/io.switchboard.channel.voice.cfg"));
     }
 

@@ -4,10 +4,14 @@ import io.switchboard.api.Message;
 import io.switchboard.bus.BusUnavailableException;
 import io.switchboard.rest.Problem;
 import io.switchboard.rest.ProblemException;
+import io.switchboard.store.Nonces;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,17 +58,32 @@ public final class CallbackApi {
     private final PushXml xml = new PushXml();
     private final RateLimits perAddress;
     private final RateLimits perCustomer;
+    private final Nonces nonces;
+    private final Clock clock;
 
-    CallbackApi(Settings settings, Inbound inbound) {
-        this(settings, inbound, new RateLimits(settings.ipRatePerMinute()), new RateLimits(settings.ratePerMinute()));
+    /**
+     * How far a request's signed timestamp may be from the server's clock. WeChat's signature covers the
+     * token, timestamp and nonce but not the body: without a limit, one signed URL from any log would
+     * carry any body, from any OpenID, for ever.
+     */
+    static final Duration WINDOW = Duration.ofSeconds(300);
+
+    CallbackApi(Settings settings, Inbound inbound, Nonces nonces) {
+        this(settings, inbound, nonces, Clock.systemUTC());
     }
 
-    CallbackApi(Settings settings, Inbound inbound, RateLimits perAddress, RateLimits perCustomer) {
+    CallbackApi(Settings settings, Inbound inbound, Nonces nonces, Clock clock) {
+        this(settings, inbound, new RateLimits(settings.ipRatePerMinute()), new RateLimits(settings.ratePerMinute()), nonces, clock);
+    }
+
+    CallbackApi(Settings settings, Inbound inbound, RateLimits perAddress, RateLimits perCustomer, Nonces nonces, Clock clock) {
         this.settings = settings;
         this.cipher = settings.cipher();
         this.inbound = inbound;
         this.perAddress = perAddress;
         this.perCustomer = perCustomer;
+        this.nonces = nonces;
+        this.clock = clock;
     }
 
     @GET
@@ -96,7 +115,7 @@ public final class CallbackApi {
         if (contentLength > settings.maxBodyBytes()) {
             throw tooLarge(settings.maxBodyBytes());
         }
-        signed(q);
+        long signedAt = signed(q);
         byte[] bytes = read(body);
         Map<String, String> fields = parse(bytes);
         boolean encrypted = "aes".equalsIgnoreCase(q.get("encrypt_type"));
@@ -106,6 +125,12 @@ public final class CallbackApi {
         }
         if (!encrypted && settings.mode() == Settings.Mode.SAFE) {
             throw new ProblemException(400, "Bad request", "a clear push, but the channel is in safe mode");
+        }
+        if (!encrypted && settings.mode() == Settings.Mode.COMPATIBLE
+                && (settings.clearPushesUntil() == null || !clock.instant().isBefore(settings.clearPushesUntil()))) {
+            throw new ProblemException(400, "Bad request", "a clear push in compatible mode, where WeChat sends an encrypted copy;"
+                    + " clear pushes are accepted only until clearPushesUntil, which "
+                    + (settings.clearPushesUntil() == null ? "is not set" : "was " + settings.clearPushesUntil()));
         }
         if (encrypted) {
             fields = decrypt(q, fields);
@@ -119,11 +144,24 @@ public final class CallbackApi {
         if (message.isPresent()) {
             Message m = message.get();
             limit(perCustomer, m.address().address(), "this customer");
+            // taken once: WeChat's own retries of a push it got no answer to in time are the same request, and
+            // so is a copy of its URL with another body; either is answered as WeChat expects, and not queued
+            String scope = "wechat:" + settings.account();
+            String nonce = signedAt + "." + q.get("nonce");
+            if (!nonces.claim(scope, nonce, Instant.ofEpochSecond(signedAt).plus(WINDOW))) {
+                LOG.info("WeChat push with nonce {} was taken before: answered, not queued again", nonce);
+                return Response.ok("success", MediaType.TEXT_PLAIN_TYPE.withCharset("UTF-8")).build();
+            }
             try {
                 inbound.accept(m);
             } catch (BusUnavailableException e) {
+                // WeChat's retry of this very request must get in
+                nonces.release(scope, nonce);
                 LOG.warn("WeChat push {} not taken by the bus; WeChat will retry: {}", m.channelMessageId(), e.getMessage());
                 throw refusal(503, "Service unavailable", "the message could not be queued; WeChat retries it", 5);
+            } catch (RuntimeException e) {
+                nonces.release(scope, nonce);
+                throw e;
             }
         } else {
             LOG.debug("WeChat push of type {} {} answered and dropped", fields.get("MsgType"), fields.get("Event"));
@@ -149,11 +187,28 @@ public final class CallbackApi {
         }
     }
 
-    private void signed(Map<String, String> q) {
+    /** @return when WeChat signed the request, in Unix seconds */
+    private long signed(Map<String, String> q) {
         if (!Signatures.matches(q.get("signature"), settings.token(), q.get("timestamp"), q.get("nonce"))) {
             LOG.debug("WeChat request with a bad signature refused");
             throw new ProblemException(401, "Unauthorized", "the signature does not match the account's token");
         }
+        long signedAt;
+        try {
+            signedAt = Long.parseLong(q.get("timestamp").strip());
+        } catch (NumberFormatException e) {
+            throw new ProblemException(400, "Bad request", "timestamp must be Unix seconds");
+        }
+        long off = Math.abs(clock.instant().getEpochSecond() - signedAt);
+        if (off > WINDOW.toSeconds()) {
+            LOG.warn("WeChat request signed {} s away from this server's clock refused (a replay, or a clock to set right)", off);
+            throw new ProblemException(401, "Unauthorized", "the request was signed " + off + " s away from the server's clock; at most "
+                    + WINDOW.toSeconds() + " s are accepted");
+        }
+        if (q.get("nonce").length() > 64) {
+            throw new ProblemException(400, "Bad request", "nonce is longer than WeChat's");
+        }
+        return signedAt;
     }
 
     private Map<String, String> decrypt(Map<String, String> q, Map<String, String> outer) {

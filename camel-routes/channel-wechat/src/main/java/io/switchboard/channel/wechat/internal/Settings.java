@@ -1,6 +1,7 @@
 package io.switchboard.channel.wechat.internal;
 
 import java.net.URI;
+import java.time.Instant;
 import java.util.Locale;
 
 /**
@@ -8,13 +9,17 @@ import java.util.Locale;
  * activation so a typo fails the component there (and in the log) instead of every push.
  */
 record Settings(String account, String token, String appId, String appSecret, String encodingAesKey, Mode mode,
-                URI apiBase, int maxBodyBytes, int ratePerMinute, int ipRatePerMinute) {
+                URI apiBase, int maxBodyBytes, int ratePerMinute, int ipRatePerMinute, Instant clearPushesUntil) {
 
     /** The "message encryption method" chosen in WeChat's console. */
     enum Mode {
         /** 明文模式: pushes in the clear, signed. */
         PLAIN,
-        /** 兼容模式: both; the channel takes what is encrypted when it is. */
+        /**
+         * 兼容模式: WeChat sends both, and the channel takes the encrypted copy. A push in the clear
+         * alone is accepted only until {@link #clearPushesUntil}, the moment an operator allows for a
+         * switch of encryption mode: outside that, anyone holding one signed URL could send one.
+         */
         COMPATIBLE,
         /** 安全模式: encrypted only; a clear push is refused. */
         SAFE
@@ -55,7 +60,18 @@ record Settings(String account, String token, String appId, String appSecret, St
         String base = c.apiBase().strip();
         return new Settings(c.account(), c.token(), c.appId(), c.appSecret(), c.encodingAesKey(), mode,
                 URI.create(base.endsWith("/") ? base.substring(0, base.length() - 1) : base),
-                c.maxBodyBytes(), c.ratePerMinute(), c.ipRatePerMinute());
+                c.maxBodyBytes(), c.ratePerMinute(), c.ipRatePerMinute(), instant(c.clearPushesUntil()));
+    }
+
+    private static Instant instant(String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return Instant.parse(value.strip());
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new IllegalArgumentException("clearPushesUntil must be an ISO-8601 instant such as 2026-12-31T16:00:00Z, not " + value);
+        }
     }
 
     /** Pushes can be checked only with the token WeChat signs them with. */
@@ -71,7 +87,9 @@ record Settings(String account, String token, String appId, String appSecret, St
     /** Without the secrets: settings end up in logs. */
     @Override
     public String toString() {
-        return "Settings[account=" + account + ", appId=" + appId + ", mode=" + mode + ", apiBase=" + apiBase
+        return "Settings[account=" + account + ", appId=" + appId + ", mode=" + mode
+                + (mode == Mode.COMPATIBLE && clearPushesUntil != null ? " (clear pushes until " + clearPushesUntil + ")" : "")
+                + ", apiBase=" + apiBase
                 + ", token " + (token.isEmpty() ? "unset" : "set") + ", appSecret " + (appSecret.isEmpty() ? "unset" : "set")
                 + ", maxBodyBytes=" + maxBodyBytes + ", ratePerMinute=" + ratePerMinute
                 + ", ipRatePerMinute=" + ipRatePerMinute + "]";

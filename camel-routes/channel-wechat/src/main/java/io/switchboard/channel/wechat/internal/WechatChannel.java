@@ -4,6 +4,7 @@ import io.switchboard.api.CanonicalJson;
 import io.switchboard.bus.Bus;
 import io.switchboard.bus.BundleRoutes;
 import io.switchboard.rest.RestEndpoint;
+import io.switchboard.store.Nonces;
 import io.switchboard.store.Store;
 import java.time.Clock;
 import org.osgi.framework.BundleContext;
@@ -53,6 +54,11 @@ public class WechatChannel {
                 options = {@Option(value = "plain"), @Option(value = "compatible"), @Option(value = "safe")})
         String mode() default "plain";
 
+        @AttributeDefinition(description = "compatible mode only: pushes in the clear alone (no Encrypt) are accepted until"
+                + " this instant (ISO-8601, e.g. 2026-12-31T16:00:00Z), while WeChat's console is switched to safe mode."
+                + " Empty: refused (400)")
+        String clearPushesUntil() default "";
+
         @AttributeDefinition(description = "WeChat's API; a sandbox's URL in tests")
         String apiBase() default "https://api.weixin.qq.com";
 
@@ -75,7 +81,7 @@ public class WechatChannel {
     private final RestEndpoint endpoint;
 
     @Activate
-    public WechatChannel(BundleContext context, Config config, @Reference Bus bus, @Reference Store store)
+    public WechatChannel(BundleContext context, Config config, @Reference Bus bus, @Reference Store store, @Reference Nonces nonces)
             throws Exception {
         Settings settings = Settings.from(config);
         store.migrate(CHANGELOG, WechatChannel.class.getClassLoader());
@@ -92,7 +98,7 @@ public class WechatChannel {
         }
         routes = BundleRoutes.start(context, "switchboard-wechat", bus, new WechatRoutes(store, api, json, clock));
         endpoint = RestEndpoint.publish(context, "/wechat", settings.maxBodyBytes(), false,
-                new CallbackApi(settings, bus::inbound));
+                new CallbackApi(settings, bus::inbound, nonces));
         LOG.info("WeChat channel active: {}", settings);
     }
 

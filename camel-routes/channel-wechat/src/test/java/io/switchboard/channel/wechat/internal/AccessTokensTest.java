@@ -4,12 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import io.switchboard.store.internal.JdbcStore;
+import io.switchboard.testkit.TestClock;
 import io.switchboard.testkit.TestDatabase;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -18,28 +16,9 @@ import org.junit.jupiter.api.Test;
 /** The token is the account's, not a node's: every node reads the one in the database. */
 class AccessTokensTest {
 
-    static final class Hands extends Clock {
-        volatile Instant now = Instant.parse("2025-06-01T08:00:00Z");
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-    }
-
     TestDatabase db;
     JdbcStore store;
-    final Hands clock = new Hands();
+    final TestClock clock = TestClock.at("2025-06-01T08:00:00Z");
     final AtomicInteger fetched = new AtomicInteger();
     final AccessTokens.Source wechat = () -> new AccessTokens.Grant("token-" + fetched.incrementAndGet(), 7200);
 
@@ -64,9 +43,9 @@ class AccessTokensTest {
         assertEquals("token-1", node1.current());
         assertEquals(1, fetched.get());
 
-        clock.now = clock.now.plus(Duration.ofSeconds(7200 - 301));
+        clock.advance(Duration.ofSeconds(7200 - 301));
         assertEquals("token-1", node2.current());
-        clock.now = clock.now.plus(Duration.ofSeconds(2));
+        clock.advance(Duration.ofSeconds(2));
         assertEquals("token-2", node2.current(), "replaced five minutes before WeChat's expiry");
         assertEquals("token-2", node1.current());
         assertEquals(2, fetched.get());

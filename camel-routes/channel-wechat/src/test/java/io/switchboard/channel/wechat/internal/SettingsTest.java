@@ -15,7 +15,7 @@ class SettingsTest {
     static final URI API = URI.create("https://api.weixin.qq.com");
 
     static Settings settings(String account, String token, String appId, String secret, String key, Settings.Mode mode) {
-        return new Settings(account, token, appId, secret, key, mode, API, 65_536, 60, 6000);
+        return new Settings(account, token, appId, secret, key, mode, API, 65_536, 60, 6000, null);
     }
 
     @Test
@@ -25,9 +25,9 @@ class SettingsTest {
         assertThrows(IllegalArgumentException.class, () -> settings("main", "tok", "wx1", "", "short", Settings.Mode.SAFE));
         assertThrows(IllegalArgumentException.class, () -> settings("main", "tok", "", "", KEY, Settings.Mode.COMPATIBLE));
         assertThrows(IllegalArgumentException.class, () -> new Settings("main", "tok", "", "", "", Settings.Mode.PLAIN,
-                URI.create("ftp://x"), 65_536, 60, 6000));
+                URI.create("ftp://x"), 65_536, 60, 6000, null));
         assertThrows(IllegalArgumentException.class, () -> new Settings("main", "tok", "", "", "", Settings.Mode.PLAIN,
-                API, 10, 60, 6000));
+                API, 10, 60, 6000, null));
     }
 
     @Test

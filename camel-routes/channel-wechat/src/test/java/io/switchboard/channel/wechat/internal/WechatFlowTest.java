@@ -60,6 +60,7 @@ class WechatFlowTest {
     ProducerTemplate producer;
     WechatSandbox sandbox;
     CallbackServer plain;
+    io.switchboard.store.Nonces nonces;
     final CanonicalJson json = new CanonicalJson();
     final HttpClient http = HttpClient.newHttpClient();
     final WechatServer wechat = new WechatServer(TOKEN);
@@ -72,6 +73,7 @@ class WechatFlowTest {
         bus = ArtemisBus.connect(broker.amqpUrl(), "test", "test");
         store = new JdbcStore(db.dataSource());
         store.migrate(WechatChannel.CHANGELOG, getClass().getClassLoader());
+        nonces = new io.switchboard.store.internal.DatabaseNonces(store);
         sandbox = WechatSandbox.start(0).account(APP_ID, SECRET);
         Settings settings = settings(Settings.Mode.PLAIN, 1000);
         camel = new DefaultCamelContext();
@@ -80,7 +82,7 @@ class WechatFlowTest {
                 Clock.systemUTC()));
         camel.start();
         producer = camel.createProducerTemplate();
-        plain = new CallbackServer(new CallbackApi(settings, this::toBus));
+        plain = new CallbackServer(new CallbackApi(settings, this::toBus, nonces));
     }
 
     @AfterEach
@@ -94,7 +96,12 @@ class WechatFlowTest {
     }
 
     Settings settings(Settings.Mode mode, int ratePerMinute) {
-        return new Settings("main", TOKEN, APP_ID, SECRET, KEY, mode, URI.create(sandbox.url()), 4096, ratePerMinute, 10_000);
+        return settings(mode, ratePerMinute, null);
+    }
+
+    Settings settings(Settings.Mode mode, int ratePerMinute, java.time.Instant clearPushesUntil) {
+        return new Settings("main", TOKEN, APP_ID, SECRET, KEY, mode, URI.create(sandbox.url()), 4096, ratePerMinute, 10_000,
+                clearPushesUntil);
     }
 
     void toBus(Message m) {
@@ -175,6 +182,42 @@ class WechatFlowTest {
     }
 
     @Test
+    void aPushSignedOutsideFiveMinutesOfTheServersClockIsRefusedAndNothingIsQueued() throws Exception {
+        URI url = plain.url("main");
+        // a URL signed ten minutes ago (from a log, a proxy) carries another body: refused
+        WechatServer past = new WechatServer(TOKEN).clock(Clock.offset(Clock.systemUTC(), java.time.Duration.ofMinutes(-10)));
+        HttpResponse<String> old = send(past.prepare(url, text("十分钟前 ten minutes ago")));
+        assertProblem(401, old);
+        assertTrue(old.body().contains("s away from the server's clock"), old.body());
+        WechatServer future = new WechatServer(TOKEN).clock(Clock.offset(Clock.systemUTC(), java.time.Duration.ofMinutes(6)));
+        assertProblem(401, send(future.prepare(url, text("from the future"))));
+        assertFalse(past.verify(url), "the URL check is held to the same window");
+        assertNull(take(300));
+        // a clock a little off is fine
+        WechatServer skewed = new WechatServer(TOKEN).clock(Clock.offset(Clock.systemUTC(), java.time.Duration.ofMinutes(-4)));
+        assertEquals(200, send(skewed.prepare(url, text("四分钟 four minutes"))).statusCode());
+        assertEquals("四分钟 four minutes", takeMessage().text());
+    }
+
+    @Test
+    void aSignedUrlReplayedWithAnotherBodyQueuesNothing() throws Exception {
+        URI url = plain.url("main");
+        WechatServer.Push genuine = wechat.prepare(url, text("第一条 first"));
+        assertEquals(200, send(genuine).statusCode());
+        assertEquals("第一条 first", takeMessage().text());
+        // the same signed URL (from a log) with a body of the attacker's, from another OpenID: answered as WeChat
+        // expects, so that nothing tells the sender apart, and nothing queued
+        String forged = WechatServer.text("gh_sandbox", "oAttacker", Instant.now().getEpochSecond(), "退款给我 refund me", 99_999L);
+        HttpResponse<String> replayed = send(new WechatServer.Push(genuine.uri(), forged));
+        assertEquals(200, replayed.statusCode());
+        assertEquals("success", replayed.body());
+        assertNull(take(500), "a replayed URL put a message on the bus");
+        // and the nonce is remembered where every node and the next start see it
+        assertFalse(nonces.claim("wechat:main", genuine.uri().getQuery().replaceAll(".*timestamp=(\\d+).*nonce=(\\d+).*", "$1.$2"),
+                Instant.now().plusSeconds(300)));
+    }
+
+    @Test
     void forgedHostileAndOversizedPushesAreRefusedAndNothingIsQueued() throws Exception {
         URI url = plain.url("main");
         WechatServer.Push good = wechat.prepare(url, text("hello"));
@@ -203,7 +246,7 @@ class WechatFlowTest {
 
     @Test
     void safeModePushesAreDecryptedAndForgeriesRefused() throws Exception {
-        try (CallbackServer safe = new CallbackServer(new CallbackApi(settings(Settings.Mode.SAFE, 100), this::toBus))) {
+        try (CallbackServer safe = new CallbackServer(new CallbackApi(settings(Settings.Mode.SAFE, 100), this::toBus, nonces))) {
             URI url = safe.url("main");
             WechatServer wechatSafe = new WechatServer(TOKEN, APP_ID, KEY, WechatServer.Mode.SAFE);
             assertTrue(wechatSafe.push(url, text("加密的消息 🔒")).accepted());
@@ -218,19 +261,35 @@ class WechatFlowTest {
             assertNull(take(300));
 
             // compatible mode: WeChat sends both, the channel reads the encrypted copy
-            try (CallbackServer compatible = new CallbackServer(new CallbackApi(settings(Settings.Mode.COMPATIBLE, 100), this::toBus))) {
+            try (CallbackServer compatible = new CallbackServer(new CallbackApi(settings(Settings.Mode.COMPATIBLE, 100), this::toBus, nonces))) {
                 assertTrue(new WechatServer(TOKEN, APP_ID, KEY, WechatServer.Mode.COMPATIBLE)
                         .push(compatible.url("main"), text("兼容模式")).accepted());
                 assertEquals("兼容模式", takeMessage().text());
-                assertTrue(wechat.push(compatible.url("main"), text("明文")).accepted());
+                // a push in the clear alone is no push WeChat sends in this mode: refused, unless an operator allows it
+                HttpResponse<String> clear = send(wechat.prepare(compatible.url("main"), text("明文")));
+                assertProblem(400, clear);
+                assertTrue(clear.body().contains("clearPushesUntil, which is not set"), clear.body());
+                assertNull(take(300));
+            }
+            java.time.Instant later = java.time.Instant.now().plusSeconds(3600);
+            try (CallbackServer switching = new CallbackServer(new CallbackApi(settings(Settings.Mode.COMPATIBLE, 100, later),
+                    this::toBus, nonces))) {
+                assertTrue(wechat.push(switching.url("main"), text("明文")).accepted(), "while the operator allows it");
                 assertEquals("明文", takeMessage().text());
+            }
+            try (CallbackServer switched = new CallbackServer(new CallbackApi(settings(Settings.Mode.COMPATIBLE, 100,
+                    java.time.Instant.now().minusSeconds(1)), this::toBus, nonces))) {
+                HttpResponse<String> late = send(wechat.prepare(switched.url("main"), text("太晚了")));
+                assertProblem(400, late);
+                assertTrue(late.body().contains("which was "), late.body());
+                assertNull(take(300));
             }
         }
     }
 
     @Test
     void aFloodingCustomerGets429WithRetryAfter() throws Exception {
-        try (CallbackServer limited = new CallbackServer(new CallbackApi(settings(Settings.Mode.PLAIN, 2), this::toBus))) {
+        try (CallbackServer limited = new CallbackServer(new CallbackApi(settings(Settings.Mode.PLAIN, 2), this::toBus, nonces))) {
             URI url = limited.url("main");
             assertEquals(200, send(wechat.prepare(url, text("1"))).statusCode());
             assertEquals(200, send(wechat.prepare(url, text("2"))).statusCode());
@@ -252,7 +311,7 @@ class WechatFlowTest {
                 throw new BusUnavailableException("broker away", null);
             }
             toBus(m);
-        });
+        }, nonces);
         try (CallbackServer server = new CallbackServer(flaky)) {
             WechatServer.Push push = wechat.prepare(server.url("main"), text("重要"));
             HttpResponse<String> first = send(push);

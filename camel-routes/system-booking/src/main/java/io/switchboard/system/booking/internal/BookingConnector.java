@@ -6,6 +6,7 @@ import io.switchboard.api.SystemRequest;
 import io.switchboard.bus.Bus;
 import io.switchboard.bus.BundleRoutes;
 import io.switchboard.rest.RequestSignature;
+import io.switchboard.store.Nonces;
 import io.switchboard.systems.CallPolicy;
 import io.switchboard.systems.SystemConnector;
 import io.switchboard.systems.SystemFault;
@@ -102,15 +103,17 @@ public class BookingConnector {
     private final CanonicalJson json = new CanonicalJson();
     private final SystemConnector connector;
     private final BookingEvents events;
+    private final Nonces nonces;
     private final BundleRoutes routes;
     private final ServiceRegistration<Servlet> endpoint;
 
     @Activate
-    public BookingConnector(BundleContext context, Config config, @Reference Bus bus) throws Exception {
+    public BookingConnector(BundleContext context, Config config, @Reference Bus bus, @Reference Nonces nonces) throws Exception {
+        this.nonces = nonces;
         client.set(new BookingClient(settings(config), json));
         maxBodyBytes.set(Math.max(1024, config.maxBodyBytes()));
         connector = new SystemConnector(SYSTEM, bus, request -> ask(client.get(), request), policy(config));
-        events = new BookingEvents(bus, json, signature(config));
+        events = new BookingEvents(bus, json, signature(config, nonces));
         routes = BundleRoutes.start(context, "switchboard-booking", bus, connector.routes());
         try {
             Dictionary<String, Object> props = new Hashtable<>();
@@ -131,7 +134,7 @@ public class BookingConnector {
     void modified(Config config) {
         client.set(new BookingClient(settings(config), json));
         maxBodyBytes.set(Math.max(1024, config.maxBodyBytes()));
-        events.configure(signature(config));
+        events.configure(signature(config, nonces));
         connector.configure(policy(config));
         LOG.info("booking: now {} (timeouts {} s/{} s, breaker {} failures, {} s)", config.endpoint(),
                 config.connectTimeoutSeconds(), config.callTimeoutSeconds(), config.failureThreshold(), config.coolDownSeconds());
@@ -153,18 +156,18 @@ public class BookingConnector {
                 config.retryMaxSeconds(), config.holdSeconds());
     }
 
-    static RequestSignature signature(Config config) {
-        return signature(config.webhookSecret(), Duration.ofSeconds(Math.max(1, config.maxClockSkewSeconds())));
+    static RequestSignature signature(Config config, Nonces nonces) {
+        return signature(config.webhookSecret(), Duration.ofSeconds(Math.max(1, config.maxClockSkewSeconds())), nonces);
     }
 
     /**
      * How the booking system signs a webhook. A replay within the allowed clock skew is the same
      * event id and changes nothing.
      */
-    static RequestSignature signature(String secret, Duration maxSkew) {
-        return new RequestSignature(WEBHOOK_TIMESTAMP, WEBHOOK_SIGNATURE,
+    static RequestSignature signature(String secret, Duration maxSkew, Nonces nonces) {
+        return new RequestSignature("booking", WEBHOOK_TIMESTAMP, WEBHOOK_SIGNATURE,
                 "no webhookSecret is configured (etc/io.switchboard.system.booking.cfg): every event is refused",
-                secret, maxSkew);
+                secret, maxSkew, nonces);
     }
 
     static BookingClient.Settings settings(Config config) {

@@ -7,6 +7,7 @@ import io.switchboard.bus.Bus;
 import io.switchboard.rest.RequestSignature;
 import io.switchboard.bus.BusUnavailableException;
 import io.switchboard.rest.Problem;
+import io.switchboard.store.StoreException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -48,7 +49,8 @@ final class BookingEvents {
         if (body == null) {
             return problem(413, "Payload too large", "the event is larger than maxBodyBytes allows", 0);
         }
-        String refused = signature.refuse(timestamp, signed, body, now);
+        RequestSignature taking = signature;
+        String refused = taking.refuse(timestamp, signed, body, now);
         if (refused != null) {
             LOG.warn("booking: webhook refused: {}", refused);
             return problem(401, "Unauthorized", refused, 0);
@@ -60,9 +62,20 @@ final class BookingEvents {
             return problem(400, "Bad request", "not a booking event: " + e.getMessage(), 0);
         }
         try {
+            if (!taking.firstTime(timestamp, signed)) {
+                LOG.info("booking: event {} with this signature was taken before: answered, not published again", event.id());
+                return new Answer(200, "application/json;charset=UTF-8",
+                        json.toJson(Map.of("id", event.id(), "type", event.type(), "duplicate", true)), 0);
+            }
+        } catch (StoreException e) {
+            return problem(503, "Service unavailable", "the event could not be checked against earlier ones; retry", 5);
+        }
+        try {
             bus.publish(BusAddress.BUSINESS_EVENTS, json.toJson(event), Map.of(BusAddress.DUPLICATE_ID, "business:" + event.id(),
                     BusAddress.PAYLOAD_TYPE, "BusinessEvent"));
         } catch (BusUnavailableException e) {
+            // the booking system's retry of this very request must get in
+            taking.giveBack(signed);
             LOG.warn("booking: event {} not taken by the bus; the booking system will retry: {}", event.id(), e.getMessage());
             return problem(503, "Service unavailable", "the event could not be queued; retry", 5);
         }

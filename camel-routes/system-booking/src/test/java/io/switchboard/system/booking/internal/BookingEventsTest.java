@@ -11,7 +11,11 @@ import io.switchboard.bus.internal.ArtemisBus;
 import io.switchboard.rest.Problem;
 import io.switchboard.rest.RequestSignature;
 import io.switchboard.sandbox.booking.SandboxBooking;
+import io.switchboard.store.Nonces;
+import io.switchboard.store.internal.DatabaseNonces;
+import io.switchboard.store.internal.JdbcStore;
 import io.switchboard.testkit.TestBroker;
+import io.switchboard.testkit.TestDatabase;
 import jakarta.jms.Connection;
 import jakarta.jms.MessageConsumer;
 import jakarta.jms.Session;
@@ -43,11 +47,13 @@ class BookingEventsTest {
     public record ProblemBody(String type, String title, int status, String detail) {
     }
 
-    static final String SECRET = "webhook-密钥-42";
+    static final String SECRET = "webhook-密钥-42-0123456789abcdef-0123";
 
     final CanonicalJson json = new CanonicalJson();
     final HttpClient http = HttpClient.newHttpClient();
     TestBroker broker;
+    TestDatabase db;
+    Nonces nonces;
     ArtemisBus bus;
     SandboxBooking booking;
     BookingEvents events;
@@ -58,12 +64,14 @@ class BookingEventsTest {
     @BeforeEach
     void start() throws Exception {
         broker = TestBroker.start();
+        db = TestDatabase.h2();
+        nonces = new DatabaseNonces(new JdbcStore(db.dataSource()));
         bus = ArtemisBus.connect(broker.amqpUrl(), "test", "test");
         connection = bus.connectionFactory().createConnection();
         Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
         businessEvents = session.createConsumer(session.createTopic(BusAddress.BUSINESS_EVENTS));
         connection.start();
-        events = new BookingEvents(bus, json, BookingConnector.signature(SECRET, Duration.ofSeconds(300)));
+        events = new BookingEvents(bus, json, BookingConnector.signature(SECRET, Duration.ofSeconds(300), nonces));
         receiver = serve(events);
         booking = SandboxBooking.start(0).retries(Duration.ofMillis(100), Duration.ofMillis(400))
                 .webhook("http://127.0.0.1:" + receiver.getAddress().getPort() + BookingConnector.EVENTS_PATH, SECRET);
@@ -105,6 +113,7 @@ class BookingEventsTest {
         connection.close();
         bus.deactivate();
         broker.close();
+        db.close();
     }
 
     List<BusinessEvent> published(long timeoutMs) throws Exception {
@@ -192,8 +201,8 @@ class BookingEventsTest {
         String body = "{\"eventId\":\"evt-1\",\"type\":\"flight.cancelled\",\"flight\":\"CA1501\",\"date\":\"2026-11-24\","
                 + "\"passengers\":[{\"pnr\":\"HX7K2P\",\"name\":\"李娜\",\"phone\":\"+8613800000001\"}],"
                 + "\"options\":[{\"id\":\"1\",\"text\":\"全额退款\"}]}";
-        RequestSignature wrong = BookingConnector.signature("not-the-secret", Duration.ofSeconds(300));
-        RequestSignature right = BookingConnector.signature(SECRET, Duration.ofSeconds(300));
+        RequestSignature wrong = BookingConnector.signature("not-the-secret-0123456789abcdef-0123456", Duration.ofSeconds(300), nonces);
+        RequestSignature right = BookingConnector.signature(SECRET, Duration.ofSeconds(300), nonces);
         String now = Long.toString(Instant.now().getEpochSecond());
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
 
@@ -223,12 +232,17 @@ class BookingEventsTest {
 
         assertEquals(200, post(now, right.sign(now, bytes), body).statusCode(), "the genuine one still goes");
         assertEquals("booking:evt-1", published(1_000).get(0).id());
+
+        HttpResponse<String> replayed = post(now, right.sign(now, bytes), body);
+        assertEquals(200, replayed.statusCode(), "a replay is answered as taken");
+        assertEquals(Boolean.TRUE, json.fromJson(replayed.body(), Map.class).get("duplicate"), replayed.body());
+        assertEquals(List.of(), published(1_000), "and publishes nothing");
     }
 
     @Test
     void aBusThatIsDownIsA503AndTheBookingSystemTriesAgain() throws Exception {
         ArtemisBus nowhere = ArtemisBus.connect("amqp://127.0.0.1:" + TestBroker.freePort(), "test", "test");
-        BookingEvents down = new BookingEvents(nowhere, json, BookingConnector.signature(SECRET, Duration.ofSeconds(300)));
+        BookingEvents down = new BookingEvents(nowhere, json, BookingConnector.signature(SECRET, Duration.ofSeconds(300), nonces));
         HttpServer downReceiver = serve(down);
         try {
             booking.webhook("http://127.0.0.1:" + downReceiver.getAddress().getPort() + BookingConnector.EVENTS_PATH, SECRET);

@@ -7,6 +7,7 @@ import io.switchboard.bus.Bus;
 import io.switchboard.bus.BusUnavailableException;
 import io.switchboard.rest.Problem;
 import io.switchboard.rest.RequestSignature;
+import io.switchboard.store.StoreException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -63,7 +64,8 @@ final class Callbacks {
     }
 
     Answer receive(String timestamp, String signatureHeader, byte[] body, Instant now) {
-        String refused = signature.get().refuse(timestamp, signatureHeader, body, now);
+        RequestSignature taking = signature.get();
+        String refused = taking.refuse(timestamp, signatureHeader, body, now);
         if (refused != null) {
             LOG.debug("logistics callback refused: {}", refused);
             return problem(401, "Unauthorized", refused);
@@ -75,10 +77,21 @@ final class Callbacks {
             return problem(400, "Bad request", e.getMessage());
         }
         try {
+            if (!taking.firstTime(timestamp, signatureHeader)) {
+                LOG.info("logistics callback {} with this signature was taken before: answered, not published again", event.id());
+                return new Answer(200, "application/json;charset=UTF-8",
+                        json.toJson(Map.of("id", event.id(), "type", event.type(), "duplicate", true)));
+            }
+        } catch (StoreException e) {
+            return problem(503, "Service unavailable", "the callback could not be checked against earlier ones; call back again");
+        }
+        try {
             bus.publish(BusAddress.BUSINESS_EVENTS, json.toJson(event), Map.of(
                     BusAddress.DUPLICATE_ID, "business:" + event.id(),
                     BusAddress.PAYLOAD_TYPE, "BusinessEvent"));
         } catch (BusUnavailableException e) {
+            // the courier's call back of this very request must get in
+            taking.giveBack(signatureHeader);
             LOG.warn("logistics callback {} not taken by the bus; the courier company calls back again: {}", event.id(),
                     e.getMessage());
             return problem(503, "Service unavailable", "the event could not be put on the bus; call back again");

@@ -6,6 +6,7 @@ import io.switchboard.api.SystemRequest;
 import io.switchboard.bus.Bus;
 import io.switchboard.bus.BundleRoutes;
 import io.switchboard.rest.RequestSignature;
+import io.switchboard.store.Nonces;
 import io.switchboard.systems.CallPolicy;
 import io.switchboard.systems.SystemConnector;
 import io.switchboard.systems.SystemFault;
@@ -109,13 +110,15 @@ public class LogisticsConnector {
     private final CanonicalJson json = new CanonicalJson();
     private final SystemConnector connector;
     private final Callbacks callbacks;
+    private final Nonces nonces;
     private final BundleRoutes routes;
     private final ServiceRegistration<Servlet> endpoint;
 
     @Activate
-    public LogisticsConnector(BundleContext context, Config config, @Reference Bus bus) throws Exception {
+    public LogisticsConnector(BundleContext context, Config config, @Reference Bus bus, @Reference Nonces nonces) throws Exception {
+        this.nonces = nonces;
         courier.set(courier(config, json));
-        callbacks = new Callbacks(bus, json, signature(config));
+        callbacks = new Callbacks(bus, json, signature(config, nonces));
         connector = new SystemConnector(SYSTEM, bus, request -> ask(courier.get(), request), policy(config));
         routes = BundleRoutes.start(context, "switchboard-logistics", bus, connector.routes());
         try {
@@ -136,7 +139,7 @@ public class LogisticsConnector {
     @Modified
     void modified(Config config) {
         courier.set(courier(config, json));
-        callbacks.configure(signature(config));
+        callbacks.configure(signature(config, nonces));
         connector.configure(policy(config));
         LOG.info("logistics: now {} (callbacks to {}, timeouts {} s/{} s, breaker {} failures, {} s)", config.endpoint(),
                 courier.get().callbackUrl(), config.connectTimeoutSeconds(), config.callTimeoutSeconds(),
@@ -159,15 +162,15 @@ public class LogisticsConnector {
                 config.retryMaxSeconds(), config.holdSeconds());
     }
 
-    static RequestSignature signature(Config config) {
-        return signature(config.callbackSecret(), Duration.ofSeconds(Math.max(1, config.maxClockSkewSeconds())));
+    static RequestSignature signature(Config config, Nonces nonces) {
+        return signature(config.callbackSecret(), Duration.ofSeconds(Math.max(1, config.maxClockSkewSeconds())), nonces);
     }
 
     /** How the courier company signs a callback. */
-    static RequestSignature signature(String secret, Duration maxSkew) {
-        return new RequestSignature(CALLBACK_TIMESTAMP, CALLBACK_SIGNATURE,
+    static RequestSignature signature(String secret, Duration maxSkew, Nonces nonces) {
+        return new RequestSignature("logistics", CALLBACK_TIMESTAMP, CALLBACK_SIGNATURE,
                 "no callbackSecret is configured (etc/io.switchboard.system.logistics.cfg): every callback is refused",
-                secret, maxSkew);
+                secret, maxSkew, nonces);
     }
 
     static Courier courier(Config config, CanonicalJson json) {

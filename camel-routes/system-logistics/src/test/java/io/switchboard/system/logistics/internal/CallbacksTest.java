@@ -10,7 +10,11 @@ import io.switchboard.api.BusinessEvent;
 import io.switchboard.api.CanonicalJson;
 import io.switchboard.bus.internal.ArtemisBus;
 import io.switchboard.sandbox.logistics.SandboxLogistics;
+import io.switchboard.store.Nonces;
+import io.switchboard.store.internal.DatabaseNonces;
+import io.switchboard.store.internal.JdbcStore;
 import io.switchboard.testkit.TestBroker;
+import io.switchboard.testkit.TestDatabase;
 import jakarta.jms.Connection;
 import jakarta.jms.MessageConsumer;
 import jakarta.jms.Session;
@@ -37,11 +41,13 @@ import org.junit.jupiter.api.Test;
  */
 class CallbacksTest {
 
-    static final String SECRET = "回调-secret-42";
+    static final String SECRET = "回调-secret-42-0123456789abcdef-0123";
 
     final CanonicalJson json = new CanonicalJson();
     final HttpClient http = HttpClient.newHttpClient();
     TestBroker broker;
+    TestDatabase db;
+    Nonces nonces;
     ArtemisBus bus;
     Callbacks callbacks;
     HttpServer server;
@@ -52,8 +58,10 @@ class CallbacksTest {
     @BeforeEach
     void start() throws Exception {
         broker = TestBroker.start();
+        db = TestDatabase.h2();
+        nonces = new DatabaseNonces(new JdbcStore(db.dataSource()));
         bus = ArtemisBus.connect(broker.amqpUrl(), "test", "test");
-        callbacks = new Callbacks(bus, json, LogisticsConnector.signature(SECRET, Duration.ofSeconds(300)));
+        callbacks = new Callbacks(bus, json, LogisticsConnector.signature(SECRET, Duration.ofSeconds(300), nonces));
         server = serve(callbacks);
         logistics = SandboxLogistics.start(0).callbackSecret(SECRET).defaultCallbackUrl(url())
                 .callbackRetry(Duration.ofMillis(100), Duration.ofMillis(400), 20);
@@ -70,6 +78,7 @@ class CallbacksTest {
         connection.close();
         bus.deactivate();
         broker.close();
+        db.close();
     }
 
     /** The callback judgement on plain HTTP, as the servlet passes it on. */
@@ -168,6 +177,27 @@ class CallbacksTest {
     }
 
     @Test
+    void theSameSignedCallbackIsTakenOnceAndAReplayIsAnsweredWithNothingPublished() throws Exception {
+        String body = "{\"eventId\":\"evt-9\",\"event\":\"delayed\",\"trackingNumber\":\"LG9\",\"reference\":\"WO-6009\","
+                + "\"reason\":\"台风\",\"at\":\"2026-11-23T10:00:00Z\"}";
+        String ts = Long.toString(Instant.now().getEpochSecond());
+        String sig = SandboxLogistics.sign(SECRET, ts, body.getBytes(StandardCharsets.UTF_8));
+        HttpResponse<String> first = post(body, ts, sig);
+        assertEquals(200, first.statusCode(), first.body());
+        assertEquals(List.of("logistics:evt-9"), published(1_000).stream().map(BusinessEvent::id).toList());
+
+        HttpResponse<String> replay = post(body, ts, sig);
+        assertEquals(200, replay.statusCode(), replay.body());
+        assertEquals(Boolean.TRUE, json.fromJson(replay.body(), Map.class).get("duplicate"), replay.body());
+        // another node, or this one after a restart, keeps the same memory: it is the database's
+        Callbacks elsewhere = new Callbacks(bus, json, LogisticsConnector.signature(SECRET, Duration.ofSeconds(300),
+                new DatabaseNonces(new JdbcStore(db.dataSource()))));
+        assertEquals(Boolean.TRUE, json.fromJson(elsewhere.receive(ts, sig, body.getBytes(StandardCharsets.UTF_8), Instant.now()).body(),
+                Map.class).get("duplicate"));
+        assertEquals(List.of(), published(1_000), "a replay publishes nothing");
+    }
+
+    @Test
     void everyStepBecomesItsParcelEvent() throws Exception {
         String tracking = book("WO-6002");
         logistics.advance(tracking, "picked_up", null, null, "李师傅");
@@ -209,7 +239,7 @@ class CallbacksTest {
         assertTrue(stale.body().contains("more than 300 s away"), stale.body());
         assertEquals(401, signed(body, Instant.now().plusSeconds(400)).statusCode(), "nor from the future");
 
-        callbacks.configure(LogisticsConnector.signature("", Duration.ofSeconds(300)));
+        callbacks.configure(LogisticsConnector.signature("", Duration.ofSeconds(300), nonces));
         HttpResponse<String> noSecret = signed(body, Instant.now());
         assertEquals(401, noSecret.statusCode());
         assertTrue(noSecret.body().contains("no callbackSecret"), noSecret.body());
@@ -236,7 +266,7 @@ class CallbacksTest {
     @Test
     void whenTheBusDoesNotTakeTheEventTheCourierGets503ToCallBackLater() throws Exception {
         ArtemisBus nowhere = ArtemisBus.connect("amqp://127.0.0.1:" + TestBroker.freePort(), "test", "test");
-        Callbacks cut = new Callbacks(nowhere, json, LogisticsConnector.signature(SECRET, Duration.ofSeconds(300)));
+        Callbacks cut = new Callbacks(nowhere, json, LogisticsConnector.signature(SECRET, Duration.ofSeconds(300), nonces));
         HttpServer cutServer = serve(cut);
         try {
             String body = "{\"eventId\":\"evt-5\",\"event\":\"picked_up\",\"trackingNumber\":\"LG1\",\"at\":\"2026-11-23T10:00:00Z\"}";
@@ -248,10 +278,14 @@ class CallbacksTest {
                     .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(503, r.statusCode(), r.body());
             assertTrue(r.body().contains("call back again"), r.body());
+            // the courier's call back of this very request is taken once the bus is back
+            HttpResponse<String> again = post(body, ts, SandboxLogistics.sign(SECRET, ts, body.getBytes(StandardCharsets.UTF_8)));
+            assertEquals(200, again.statusCode(), again.body());
+            assertNull(json.fromJson(again.body(), Map.class).get("duplicate"), again.body());
+            assertEquals(List.of("logistics:evt-5"), published(1_000).stream().map(BusinessEvent::id).toList());
         } finally {
             cutServer.stop(0);
             nowhere.deactivate();
         }
-        assertNull(businessEvents.receive(200));
     }
 }

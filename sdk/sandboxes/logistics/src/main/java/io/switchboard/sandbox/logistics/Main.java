@@ -16,7 +16,7 @@ public final class Main {
     public static void main(String[] args) throws InterruptedException {
         int port = 8091;
         String apiKey = "sandbox-key";
-        String secret = "sandbox-secret";
+        String secret = "sandbox-callback-secret-0123456789abcdef";
         String callbackUrl = "http://localhost:8181/switchboard/systems/logistics/callbacks";
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -25,7 +25,7 @@ public final class Main {
                 case "--secret" -> secret = args[++i];
                 case "--callback-url" -> callbackUrl = args[++i];
                 default -> {
-                    System.err.println("usage: [--port 8091] [--api-key sandbox-key] [--secret sandbox-secret]"
+                    System.err.println("usage: [--port 8091] [--api-key sandbox-key] [--secret sandbox-callback-secret-0123456789abcdef]"
                             + " [--callback-url http://localhost:8181/switchboard/systems/logistics/callbacks]");
                     System.exit(2);
                 }

@@ -83,7 +83,7 @@ public final class SandboxLogistics extends SandboxServer {
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
     private volatile String apiKey = "sandbox-key";
-    private volatile String callbackSecret = "sandbox-secret";
+    private volatile String callbackSecret = "sandbox-callback-secret-0123456789abcdef";
     private volatile String defaultCallbackUrl;
     private volatile int failWith;
     private volatile Instant hangUntil = Instant.MIN;

@@ -9,8 +9,11 @@ import org.apache.camel.builder.RouteBuilder;
 /**
  * Out: agents' replies from
  * {@code sb.outbound.${channel}} to the outside world's HTTP API (or the log while none is
- * configured); what cannot be sent goes to the dead-letter queue with its reason. The outbound
- * consumer is transacted: a reply leaves the queue only once the outside world has taken it.
+ * configured); what cannot be sent is dead-lettered. Installed, the broker does that after its
+ * redeliveries (a plugin may not write {@code DLQ.*}, so the route's own attempt fails and rolls
+ * back) and the reason is in the log; in a test against a broker without security, the route puts
+ * it there with its reason. The outbound consumer is transacted: a reply leaves the queue only once
+ * the outside world has taken it.
  */
 final class ${channelClass}Routes extends RouteBuilder {
 
