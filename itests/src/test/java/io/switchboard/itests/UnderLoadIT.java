@@ -421,9 +421,12 @@ class UnderLoadIT {
                 try {
                     HttpResponse<InputStream> r = client.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
                     if (r.statusCode() != 200) {
-                        r.body().close();
+                        String answer;
+                        try (InputStream body = r.body()) {
+                            answer = new String(body.readNBytes(300), StandardCharsets.UTF_8);
+                        }
                         if (r.statusCode() != 503) {
-                            wrongAnswers.add("round " + round + ", stream " + index + ": " + r.statusCode());
+                            wrongAnswers.add("round " + round + ", stream " + index + ": " + r.statusCode() + " " + answer);
                         }
                         sleep(250);
                         continue;

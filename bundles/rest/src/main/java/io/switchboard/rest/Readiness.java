@@ -30,7 +30,7 @@ import org.osgi.service.http.runtime.dto.ServletContextDTO;
  * in Config Admin reaches a running component a moment later, by deactivating and activating it again;
  * a servlet registered through the whiteboard is deployed by Pax Web on a thread of its own, its path
  * answering 404 until then. Bundles are ready once every one is active, every component of theirs is
- * satisfied (running with the values Config Admin holds for it, where the caller asks for that), and
+ * satisfied (an immediate one activated, running with the values Config Admin holds for it, where the caller asks for that), and
  * every servlet they registered is in the HTTP runtime's own picture.
  */
 public final class Readiness {
@@ -85,6 +85,13 @@ public final class Readiness {
                     if (c.state == ComponentConfigurationDTO.UNSATISFIED_REFERENCE || c.state == ComponentConfigurationDTO.FAILED_ACTIVATION) {
                         pending.add(description.name + (c.state == ComponentConfigurationDTO.FAILED_ACTIVATION
                                 ? " failed to activate: " + c.failure : " waits for a service"));
+                        continue;
+                    }
+                    // an immediate component is SATISFIED only while SCR activates it: its constructor runs (a
+                    // channel migrates its tables, starts its routes, then registers its endpoints one by one);
+                    // a delayed one stays SATISFIED until first used, and serves
+                    if (c.state == ComponentConfigurationDTO.SATISFIED && description.immediate) {
+                        pending.add(description.name + " is starting");
                         continue;
                     }
                     for (String pid : description.configurationPid) {

@@ -72,7 +72,12 @@ class ReadinessTest {
 
     /** SCR running one component, {@code com.example.acme.Channel} with pid {@code com.example.acme}, as {@code state} with {@code properties}. */
     static ServiceComponentRuntime scr(int state, Map<String, Object> properties) {
+        return scr(state, properties, false);
+    }
+
+    static ServiceComponentRuntime scr(int state, Map<String, Object> properties, boolean immediate) {
         ComponentDescriptionDTO description = new ComponentDescriptionDTO();
+        description.immediate = immediate;
         description.name = "com.example.acme.Channel";
         description.configurationPid = new String[] {"com.example.acme"};
         ComponentConfigurationDTO configuration = new ComponentConfigurationDTO();
@@ -127,6 +132,15 @@ class ReadinessTest {
                 readiness(scr(ComponentConfigurationDTO.UNSATISFIED_REFERENCE, Map.of()), serving()).pending(List.of(active())));
         assertEquals(List.of("com.example.acme.Channel failed to activate: java.lang.IllegalStateException: no port"),
                 readiness(scr(ComponentConfigurationDTO.FAILED_ACTIVATION, Map.of()), serving()).pending(List.of(active())));
+    }
+
+    /** SCR reports an immediate component SATISFIED while its constructor runs, with its endpoints not yet registered. */
+    @Test
+    void anImmediateComponentIsPendingUntilActiveButADelayedOneServesWhenSatisfied() {
+        assertEquals(List.of("com.example.acme.Channel is starting"),
+                readiness(scr(ComponentConfigurationDTO.SATISFIED, Map.of(), true), serving()).pending(List.of(active())));
+        assertEquals(List.of(), readiness(scr(ComponentConfigurationDTO.ACTIVE, Map.of(), true), serving()).pending(List.of(active())));
+        assertEquals(List.of(), readiness(scr(ComponentConfigurationDTO.SATISFIED, Map.of(), false), serving()).pending(List.of(active())));
     }
 
     @Test

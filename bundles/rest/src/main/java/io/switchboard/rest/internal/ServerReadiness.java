@@ -33,8 +33,15 @@ public class ServerReadiness {
 
     /** Registered by Karaf's features service once every boot feature is installed and started. */
     static final String BOOT_FINISHED = "org.apache.karaf.features.BootFinished";
-    /** How long one judgement stands: a client retrying at load must not make each request walk every bundle. */
+    /** How long a judgement that something is pending stands: a client retrying at load must not make each request walk every bundle. */
     private static final long JUDGEMENT_NANOS = 200_000_000L;
+    /**
+     * How long a judgement that everything serves stands. Short: once the server serves, only a path no
+     * endpoint has asks, and its answer is 404, "no such resource", which must not come from an old
+     * judgement while a component is being started again (a new configuration, a plugin's update). Still
+     * cached, so a flood of unknown paths walks the bundles a hundred times a second at most.
+     */
+    private static final long SERVING_JUDGEMENT_NANOS = 10_000_000L;
 
     private final BundleContext context;
     private final Readiness readiness;
@@ -76,7 +83,7 @@ public class ServerReadiness {
     public List<String> pending() {
         Judgement judgement = last;
         long now = System.nanoTime();
-        if (judgement != null && now - judgement.at() < JUDGEMENT_NANOS) {
+        if (judgement != null && now - judgement.at() < (judgement.pending().isEmpty() ? SERVING_JUDGEMENT_NANOS : JUDGEMENT_NANOS)) {
             return judgement.pending();
         }
         List<String> pending = judge();
