@@ -66,8 +66,7 @@ public final class BundleRoutes implements AutoCloseable {
 
     /** An sjms component bound to the bus; its endpoints start their listeners in the background. */
     public static SjmsComponent busComponent(Bus bus) {
-        SjmsComponent component = new SjmsComponent();
-        component.setConnectionFactory(bus.connectionFactory());
+        SjmsComponent component = new io.switchboard.bus.internal.BusComponent(bus);
         component.setHeaderFilterStrategy(new BusHeaderFilter());
         component.setRecoveryInterval(2000);
         return component;

@@ -2,6 +2,7 @@ package io.switchboard.bus;
 
 import io.switchboard.api.Message;
 import jakarta.jms.ConnectionFactory;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.osgi.annotation.versioning.ProviderType;
@@ -53,4 +54,16 @@ public interface Bus {
 
     /** Whether a connection to the broker can be had now. */
     boolean isReachable();
+
+    /** What a consumer of this bus does when an outage keeps a message from being handled: see {@link #outageRetry()}. */
+    Duration DEFAULT_OUTAGE_RETRY = Duration.ofMinutes(10);
+
+    /**
+     * How long a message that fails on an {@link io.switchboard.api.Outage} (the database, the broker or a
+     * remote system away) is tried again, with back-off, before it is dead-lettered; {@code etc/io.switchboard.bus.cfg}
+     * sets it ({@code outageRetryMinutes}).
+     */
+    default Duration outageRetry() {
+        return DEFAULT_OUTAGE_RETRY;
+    }
 }

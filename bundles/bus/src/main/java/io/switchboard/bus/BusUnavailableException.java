@@ -1,7 +1,9 @@
 package io.switchboard.bus;
 
-/** The broker did not take a message; the caller must not report it as accepted. */
-public class BusUnavailableException extends RuntimeException {
+import io.switchboard.api.Outage;
+
+/** The broker did not take a message; the caller must not report it as accepted. An outage: it heals. */
+public class BusUnavailableException extends RuntimeException implements Outage {
 
     private static final long serialVersionUID = 1L;
 

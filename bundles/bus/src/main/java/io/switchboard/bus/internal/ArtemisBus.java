@@ -74,6 +74,10 @@ public class ArtemisBus implements Bus {
 
         @AttributeDefinition(description = "Pooled connections")
         int maxConnections() default 4;
+
+        @AttributeDefinition(description = "Minutes a message that failed on an outage (the database, the broker or a "
+                + "remote system away) is tried again, with back-off, before it is dead-lettered")
+        int outageRetryMinutes() default 10;
     }
 
     /** One binding for every bus: building a Jsonb is costly, using one is thread-safe. */
@@ -86,6 +90,8 @@ public class ArtemisBus implements Bus {
     private Thread waiter;
     private ServiceRegistration<?> registration;
     private Config config;
+    /** Package-private: a test shortens it. */
+    Duration outageRetry = DEFAULT_OUTAGE_RETRY;
     private String user;
     /** How this bus's own connections are made, for the batch consumers' unpooled ones. */
     private java.util.function.Supplier<ConnectionFactory> batchFactory;
@@ -101,6 +107,7 @@ public class ArtemisBus implements Bus {
     static ArtemisBus platform(Config config) {
         ArtemisBus bus = new ArtemisBus();
         bus.config = config;
+        bus.outageRetry = Duration.ofMinutes(config.outageRetryMinutes());
         bus.open(config.url(), config.user(), config.password(), config.maxConnections(), Duration.ZERO);
         return bus;
     }
@@ -108,6 +115,7 @@ public class ArtemisBus implements Bus {
     @Activate
     void activate(BundleContext context, Config config) {
         this.config = config;
+        this.outageRetry = Duration.ofMinutes(config.outageRetryMinutes());
         open(config.url(), config.user(), config.password(), config.maxConnections(), Duration.ZERO);
         URI broker = URI.create(config.url());
         waiter = new Thread(() -> registerWhenReachable(context, broker), "switchboard-bus-wait");
@@ -167,6 +175,7 @@ public class ArtemisBus implements Bus {
             return null;
         }
         ArtemisBus own = new ArtemisBus();
+        own.outageRetry = outageRetry;
         own.open(config.url(), PluginCredentials.user(plugin), PluginCredentials.password(config.password(), plugin),
                 PLUGIN_CONNECTIONS, PLUGIN_LOGIN_PATIENCE);
         // A route whose listener fails its first connection never retries (as for the platform's own Bus),
@@ -335,6 +344,11 @@ public class ArtemisBus implements Bus {
             }
         }
         producer.send(destination, message, DeliveryMode.PERSISTENT, jakarta.jms.Message.DEFAULT_PRIORITY, 0);
+    }
+
+    @Override
+    public Duration outageRetry() {
+        return outageRetry;
     }
 
     @Override

@@ -57,7 +57,7 @@ public final class BatchComponent extends DefaultComponent {
             // the platform's bus makes the batch consumers connections of their own; another Bus (a test's
             // wrapper) lends its pooled ones, whose receives ask the broker to drain when nothing is there
             ConnectionFactory factory = bus instanceof ArtemisBus artemis ? artemis.batchConnectionFactory() : bus.connectionFactory();
-            return new BatchConsumer(this, processor, factory, address, size, consumers);
+            return new BatchConsumer(this, processor, factory, address, size, consumers, bus.outageRetry());
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.switchboard.bus.internal;
 
 import io.switchboard.api.BusAddress;
+import io.switchboard.api.Outage;
 import io.switchboard.bus.BusBatch;
 import jakarta.jms.Connection;
 import jakarta.jms.ConnectionFactory;
@@ -11,6 +12,7 @@ import jakarta.jms.MessageConsumer;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Enumeration;
@@ -37,16 +39,26 @@ final class BatchConsumer extends DefaultConsumer {
     static final int ATTEMPTS = 3;
     private static final long RETRY_PAUSE_MS = 200;
     private static final long RECONNECT_PAUSE_MS = 2000;
+    private static final long MAX_OUTAGE_PAUSE_MS = 10_000;
 
     private final ConnectionFactory factory;
     private final String address;
     private final int size;
     private final int consumers;
+    private final Duration outageRetry;
+    /**
+     * When the outage this consumer's threads wait out began; 0 when none. Shared by the threads and kept
+     * until a batch is handled again, so that a batch split after a long outage does not wait it out again
+     * message by message.
+     */
+    private volatile long outageSince;
     private volatile boolean running;
     private ExecutorService threads;
 
-    BatchConsumer(Endpoint endpoint, Processor processor, ConnectionFactory factory, String address, int size, int consumers) {
+    BatchConsumer(Endpoint endpoint, Processor processor, ConnectionFactory factory, String address, int size, int consumers,
+                  Duration outageRetry) {
         super(endpoint, processor);
+        this.outageRetry = outageRetry;
         this.factory = factory;
         this.address = address;
         this.size = size;
@@ -112,16 +124,39 @@ final class BatchConsumer extends DefaultConsumer {
             } else {
                 alone--;
             }
-            Exchange exchange = getEndpoint().createExchange();
+            Exchange exchange;
             Exception failure;
-            try {
-                exchange.getMessage().setBody(deliveries(batch));
-                getProcessor().process(exchange);
-                failure = exchange.getException();
-            } catch (Exception e) {
-                failure = e;
+            long delay = RETRY_PAUSE_MS;
+            while (true) {
+                exchange = getEndpoint().createExchange();
+                try {
+                    exchange.getMessage().setBody(deliveries(batch));
+                    getProcessor().process(exchange);
+                    failure = exchange.getException();
+                } catch (Exception e) {
+                    failure = e;
+                }
+                if (failure == null || !running || !Outage.isOutage(failure)) {
+                    break;
+                }
+                // an outage: the same batch again after a pause, neither rolled back (which the broker would
+                // count as a delivery) nor split, until it heals or the bus' outage time is over
+                long now = System.nanoTime();
+                if (outageSince == 0) {
+                    outageSince = now;
+                    LOG.warn("bus-batch {}: {}; trying again with back-off for up to {} before dead-lettering",
+                            address, failure.toString(), outageRetry);
+                } else if (now - outageSince >= outageRetry.toNanos()) {
+                    break;
+                }
+                pause(delay);
+                delay = Math.min(delay * 2, MAX_OUTAGE_PAUSE_MS);
             }
             if (failure == null) {
+                if (outageSince != 0) {
+                    LOG.info("bus-batch {}: handled again after {} s of outage", address, (System.nanoTime() - outageSince) / 1_000_000_000L);
+                    outageSince = 0;
+                }
                 try {
                     for (BusBatch.Outgoing out : BusBatch.outbox(exchange)) {
                         send(session, producer, out.multicast(), out.address(), out.body(), out.properties());

@@ -114,6 +114,57 @@ class ArtemisBusTest {
         assertTrue(bus.isReachable());
     }
 
+    /**
+     * A route's outage (here a remote system refusing connections for three seconds) is tried again with
+     * back-off until it heals, long past the two quick retries a bug gets; once the bus' outage time is
+     * over, it is dead-lettered with its reason.
+     */
+    @Test
+    void anOutageIsTriedAgainUntilItHealsAndDeadLetteredOnlyAfterTheBusOutageTime() throws Exception {
+        long healsAt = System.currentTimeMillis() + 3000;
+        java.util.concurrent.atomic.AtomicInteger tries = new java.util.concurrent.atomic.AtomicInteger();
+        CamelContext camel = new DefaultCamelContext();
+        camel.addComponent("bus", BundleRoutes.busComponent(bus));
+        camel.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                errorHandler(DeadLetters.forAddress("sb.test.outage"));
+                from("bus:queue:sb.test.outage").routeId("outage")
+                        .process(e -> {
+                            tries.incrementAndGet();
+                            if (e.getMessage().getBody(String.class).contains("never") || System.currentTimeMillis() < healsAt) {
+                                throw new java.io.UncheckedIOException(new java.net.ConnectException("Connection refused"));
+                            }
+                        })
+                        .to("bus:queue:sb.test.healed");
+            }
+        });
+        camel.start();
+        try {
+            camel.createProducerTemplate().sendBodyAndHeaders("bus:queue:sb.test.outage", "稍后", Map.of("sbPayloadType", "Message"));
+            TextMessage healed = receive(bus, "sb.test.healed", 20_000);
+            assertNotNull(healed, "the message did not go through once the outage was over");
+            assertEquals("稍后", healed.getText());
+            assertTrue(tries.get() > 3, "not tried beyond the quick retries: " + tries.get());
+            DeadLetterQueue dlq = new DeadLetterQueue(bus, "DLQ.sb.test.outage");
+            assertTrue(dlq.browse(10).isEmpty(), "an outage that healed was dead-lettered");
+
+            bus.outageRetry = java.time.Duration.ofSeconds(2);
+            tries.set(0);
+            camel.createProducerTemplate().sendBodyAndHeaders("bus:queue:sb.test.outage", "never", Map.of("sbPayloadType", "Message"));
+            long deadline = System.currentTimeMillis() + 20_000;
+            while (dlq.browse(10).isEmpty() && System.currentTimeMillis() < deadline) {
+                Thread.sleep(100);
+            }
+            var dead = dlq.browse(10);
+            assertEquals(1, dead.size(), "not dead-lettered once the bus' outage time was over");
+            assertTrue(dead.get(0).reason().contains("Connection refused"), dead.get(0).reason());
+            assertTrue(tries.get() > 3, "dead-lettered after the quick retries, not the outage time: " + tries.get());
+        } finally {
+            camel.stop();
+        }
+    }
+
     @Test
     void aFailingMessageIsDeadLetteredWithItsReasonAndOutsideHeadersAreStripped() throws Exception {
         java.util.concurrent.atomic.AtomicBoolean broken = new java.util.concurrent.atomic.AtomicBoolean(true);

@@ -45,6 +45,9 @@ class BatchConsumerTest {
         broker.close();
     }
 
+    /** Until when the "database" the route writes to is away: the handler fails with what a dropped connection gives. */
+    volatile long outageUntil;
+
     /** Handles each batch by passing every body on to sb.test.out; fails a batch holding "炸弹". */
     void route(String uri) throws Exception {
         camel = new DefaultCamelContext();
@@ -56,6 +59,10 @@ class BatchConsumerTest {
                 from(uri).routeId("batched").process(exchange -> {
                     List<BusBatch.Delivery> batch = BusBatch.deliveries(exchange);
                     batchSizes.add(batch.size());
+                    if (System.currentTimeMillis() < outageUntil) {
+                        throw new IllegalStateException("database: I/O error",
+                                new java.sql.SQLException("An I/O error occurred while sending to the backend.", "08006"));
+                    }
                     for (BusBatch.Delivery d : batch) {
                         // what the batch produced is named before the failure: it must not go out
                         BusBatch.send(exchange, "sb.test.out", "handled " + d.body(), Map.of(BusAddress.PAYLOAD_TYPE, "Message"));
@@ -116,5 +123,40 @@ class BatchConsumerTest {
         assertEquals("java.lang.IllegalStateException: cannot handle 炸弹", dead.get(0).reason());
         assertEquals("sb.test.poison", dead.get(0).origin());
         assertTrue(batchSizes.get(0) > 1, "the first batch held them together: " + batchSizes);
+    }
+
+    @Test
+    void anOutageIsWaitedOutWithTheBatchWholeAndNothingIsDeadLettered() throws Exception {
+        for (int i = 0; i < 30; i++) {
+            bus.send("sb.test.outage", "消息 " + i, Map.of(BusAddress.PAYLOAD_TYPE, "Message"));
+        }
+        outageUntil = System.currentTimeMillis() + 3000;
+        route("bus-batch:sb.test.outage?size=50&consumers=1");
+
+        List<String> out = drain("sb.test.out", 30);
+        assertEquals(30, new TreeSet<>(out).size(), "each once: " + out);
+        assertTrue(batchSizes.size() >= 3, "the batch was not tried again during the outage: " + batchSizes);
+        // tried again whole, not split into messages handled alone (which would dead-letter each after three)
+        int first = batchSizes.get(0);
+        assertTrue(batchSizes.subList(0, 3).stream().allMatch(n -> n == first), "the batch was split: " + batchSizes);
+        assertTrue(new DeadLetterQueue(bus, BusAddress.deadLetter("sb.test.outage")).browse(10).isEmpty());
+    }
+
+    @Test
+    void anOutageLongerThanTheBusWaitsDeadLettersWithItsReason() throws Exception {
+        bus.outageRetry = java.time.Duration.ofSeconds(2);
+        bus.send("sb.test.long-outage", "消息", Map.of(BusAddress.PAYLOAD_TYPE, "Message"));
+        outageUntil = Long.MAX_VALUE;
+        route("bus-batch:sb.test.long-outage?size=50&consumers=1");
+
+        DeadLetterQueue dlq = new DeadLetterQueue(bus, BusAddress.deadLetter("sb.test.long-outage"));
+        long deadline = System.currentTimeMillis() + 20_000;
+        while (dlq.browse(10).isEmpty() && System.currentTimeMillis() < deadline) {
+            Thread.sleep(100);
+        }
+        var dead = dlq.browse(10);
+        assertEquals(1, dead.size(), "not dead-lettered once the outage time was over");
+        assertTrue(dead.get(0).reason().contains("database: I/O error"), dead.get(0).reason());
+        assertTrue(batchSizes.size() >= 3, "not tried again before: " + batchSizes);
     }
 }

@@ -39,7 +39,8 @@ class PluginBusesTest {
     }
 
     static ArtemisBus.Config config(String url, String password) {
-        Map<String, Object> values = Map.of("url", url, "user", "switchboard-bus", "password", password, "maxConnections", 4);
+        Map<String, Object> values = Map.of("url", url, "user", "switchboard-bus", "password", password, "maxConnections", 4,
+                "outageRetryMinutes", 10);
         return (ArtemisBus.Config) Proxy.newProxyInstance(ArtemisBus.Config.class.getClassLoader(),
                 new Class<?>[] {ArtemisBus.Config.class}, (proxy, method, args) -> values.get(method.getName()));
     }
