@@ -1,0 +1,263 @@
+package io.switchboard.itests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.switchboard.testkit.TcpCut;
+import io.switchboard.testkit.TestDatabase;
+import io.switchboard.testkit.TestServer;
+import jakarta.jms.Connection;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.Session;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.qpid.jms.JmsConnectionFactory;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A bad day that heals by itself, on a server of its own: its PostgreSQL is reached through the test
+ * kit's {@link TcpCut}, which cuts it off for 30 seconds while customers keep writing, over web chat
+ * (whose POST needs the database, so it answers 503 and the visitor resends) and as a channel without
+ * that need puts them on {@code sb.inbound} (SMS). Every message the platform took is stored once the
+ * database is back, each once, and none is dead-lettered: an outage is waited out, not parked.
+ */
+class OutagesIT {
+
+    static final String PASSWORD = "outage-" + UUID.randomUUID();
+    static final Duration OUTAGE = Duration.ofSeconds(30);
+
+    static TestDatabase database;
+    static TcpCut link;
+    static TestServer server;
+    static Http http;
+    static final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    @BeforeAll
+    static void boot() throws IOException {
+        database = TestDatabase.postgres();
+        URI direct = URI.create(database.jdbcUrl().substring("jdbc:".length()));
+        link = TcpCut.to(direct.getHost(), direct.getPort());
+        server = TestServer.unpack(TestServer.findDistribution(Path.of(System.getProperty("switchboard.distro.dir"))),
+                        Path.of(System.getProperty("switchboard.itest.dir")), PASSWORD)
+                .configure("io.switchboard.channel.webchat", "ratePerMinute", "100000");
+        // the server's own database on PostgreSQL, as in production, through the link the test cuts
+        Files.writeString(server.home().resolve("etc/org.ops4j.datasource-switchboard.cfg"), """
+                osgi.jdbc.driver.name = PostgreSQL JDBC Driver
+                url = jdbc:postgresql://127.0.0.1:%d%s?connectTimeout=5&socketTimeout=60&options=-c%%20statement_timeout%%3D30s
+                user = postgres
+                password =
+                dataSourceName = switchboard
+                pool = dbcp2
+                xa = false
+                pool.maxTotal = 16
+                pool.maxWaitMillis = 5000
+                pool.testOnBorrow = true
+                """.formatted(link.port(), direct.getPath()), StandardCharsets.UTF_8);
+        server.start();
+        http = new Http(server);
+    }
+
+    @AfterAll
+    static void shutDown() {
+        if (server != null) {
+            server.stop();
+        }
+        if (link != null) {
+            link.close();
+        }
+        if (database != null) {
+            database.close();
+        }
+    }
+
+    @Test
+    void aThirtySecondDatabaseOutageLosesNothingAndDeadLettersNothing() throws Exception {
+        int deadBefore = dead("DLQ.sb.inbound") + dead("DLQ.sb.bot");
+        List<WebchatVisitor> visitors = new ArrayList<>();
+        List<Thread> threads = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            WebchatVisitor v = new WebchatVisitor("outage-" + UUID.randomUUID().toString().replace("-", ""));
+            visitors.add(v);
+            Thread t = new Thread(v::post, "visitor-" + i);
+            t.setDaemon(true);
+            t.start();
+            threads.add(t);
+        }
+        Thread.sleep(5000);
+
+        link.cut();
+        long cutAt = System.nanoTime();
+        // what an SMS gateway hands over while the database is away: straight onto sb.inbound, as the channel does
+        Map<String, List<String>> sms = new ConcurrentHashMap<>();
+        JmsConnectionFactory factory = new JmsConnectionFactory(TestServer.ADMIN, PASSWORD, server.busUrl());
+        try (Connection c = factory.createConnection(); Session s = c.createSession(true, Session.SESSION_TRANSACTED);
+             MessageProducer p = s.createProducer(s.createQueue("sb.inbound"))) {
+            for (int i = 0; i < 40; i++) {
+                String phone = "+861390000" + String.format("%04d", 7100 + i % 4);
+                String text = "停电期间 " + i;
+                jakarta.jms.TextMessage m = s.createTextMessage("{\"id\":\"" + UUID.randomUUID() + "\",\"direction\":\"INBOUND\","
+                        + "\"address\":{\"channel\":\"sms\",\"address\":\"" + phone + "\"},"
+                        + "\"time\":\"2026-01-01T00:00:" + (10 + i) + "Z\",\"parts\":[{\"kind\":\"TEXT\",\"text\":\"" + text + "\"}]}");
+                m.setStringProperty("JMSXGroupID", "sms:" + phone);
+                p.send(m);
+                s.commit();
+                sms.computeIfAbsent(phone, k -> Collections.synchronizedList(new ArrayList<>())).add(text);
+                Thread.sleep(250);
+            }
+        }
+        Thread.sleep(Math.max(0, OUTAGE.toMillis() - (System.nanoTime() - cutAt) / 1_000_000));
+        link.restore();
+        Thread.sleep(10_000);
+        visitors.forEach(v -> v.posting = false);
+        for (Thread t : threads) {
+            t.join(60_000);
+        }
+
+        int refusedDuringOutage = visitors.stream().mapToInt(v -> v.unavailable).sum();
+        assertTrue(refusedDuringOutage > 0, "the web chat never noticed the outage: was the database cut?");
+        for (WebchatVisitor v : visitors) {
+            assertTrue(v.wrong.isEmpty(), "answers other than 202 and 503: " + v.wrong);
+            List<String> stored = awaitStored(v.conversationId, v.accepted.size());
+            assertEquals(v.accepted, stored, "web chat: what got a 202 is not what was stored, once and in order");
+        }
+        for (Map.Entry<String, List<String>> e : sms.entrySet()) {
+            String conversationId = awaitConversation(e.getKey());
+            assertEquals(e.getValue(), awaitStored(conversationId, e.getValue().size()),
+                    "SMS taken during the outage is not what was stored, once and in order");
+        }
+        assertEquals(deadBefore, dead("DLQ.sb.inbound") + dead("DLQ.sb.bot"), "an outage parked messages in a dead-letter queue");
+    }
+
+    /** A visitor writing twice a second, each message resent with its client message id until it gets its 202. */
+    static final class WebchatVisitor {
+        final String id;
+        final List<String> accepted = Collections.synchronizedList(new ArrayList<>());
+        final List<String> wrong = Collections.synchronizedList(new ArrayList<>());
+        volatile String conversationId;
+        volatile boolean posting = true;
+        volatile int unavailable;
+
+        WebchatVisitor(String id) {
+            this.id = id;
+        }
+
+        void post() {
+            for (int seq = 0; posting; seq++) {
+                String text = "网聊 " + seq;
+                String body = "{\"visitorId\":\"" + id + "\",\"text\":\"" + text + "\",\"clientMessageId\":\"c" + seq + "\"}";
+                while (true) {
+                    int status;
+                    String answer;
+                    try {
+                        HttpResponse<String> r = client.send(HttpRequest.newBuilder(server.url("/switchboard/api/webchat/messages"))
+                                .timeout(Duration.ofSeconds(20)).header("Content-Type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build(),
+                                HttpResponse.BodyHandlers.ofString());
+                        status = r.statusCode();
+                        answer = r.body();
+                    } catch (IOException e) {
+                        status = 0;
+                        answer = e.toString();
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                    if (status == 202) {
+                        accepted.add(text);
+                        if (conversationId == null) {
+                            conversationId = Json.object(answer).getString("conversationId");
+                        }
+                        break;
+                    }
+                    if (status == 503) {
+                        unavailable++;
+                    } else if (status != 0) {
+                        wrong.add(status + " " + answer);
+                    }
+                    pause(1000);
+                }
+                pause(500);
+            }
+        }
+    }
+
+    static List<String> awaitStored(String conversationId, int expected) {
+        long deadline = System.currentTimeMillis() + 180_000;
+        List<String> stored = texts(conversationId);
+        while (stored.size() < expected && System.currentTimeMillis() < deadline) {
+            pause(1000);
+            stored = texts(conversationId);
+        }
+        return stored;
+    }
+
+    static String awaitConversation(String phone) {
+        long deadline = System.currentTimeMillis() + 180_000;
+        while (System.currentTimeMillis() < deadline) {
+            Http.Reply r = http.asAdmin("/switchboard/api/conversations?state=open");
+            if (r.status() == 200) {
+                for (JsonValue c : r.array()) {
+                    JsonObject conversation = c.asJsonObject();
+                    if (conversation.getJsonObject("address").getString("address").equals(phone)) {
+                        return conversation.getString("id");
+                    }
+                }
+            }
+            pause(1000);
+        }
+        throw new AssertionError("no conversation for " + phone + " three minutes after the outage");
+    }
+
+    static List<String> texts(String conversationId) {
+        Http.Reply r = http.asAdmin("/switchboard/api/conversations/" + conversationId + "/messages?limit=1000");
+        List<String> texts = new ArrayList<>();
+        if (r.status() != 200) {
+            return texts;
+        }
+        for (JsonValue v : r.array()) {
+            if (v.asJsonObject().getString("direction").equals("INBOUND")) {
+                texts.add(v.asJsonObject().getJsonArray("parts").getJsonObject(0).getString("text"));
+            }
+        }
+        return texts;
+    }
+
+    static int dead(String queue) {
+        Http.Reply r = http.asAdmin("/switchboard/api/dead-letters/" + queue);
+        assertEquals(200, r.status(), r.body());
+        return r.array().size();
+    }
+
+    static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Parsing one answer. */
+    static final class Json {
+        static JsonObject object(String text) {
+            try (var reader = jakarta.json.Json.createReader(new java.io.StringReader(text))) {
+                return reader.readObject();
+            }
+        }
+    }
+}
