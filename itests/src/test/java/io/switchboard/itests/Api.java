@@ -107,6 +107,25 @@ final class Api {
         }
     }
 
+    /** The content of a file in {@code dir} that contains {@code text}, once a route has written one; null until then. */
+    static String fileContaining(java.nio.file.Path dir, String text) {
+        if (!java.nio.file.Files.isDirectory(dir)) {
+            return null;
+        }
+        try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.list(dir)) {
+            for (java.nio.file.Path f : files.toList()) {
+                String content = java.nio.file.Files.readString(f, StandardCharsets.UTF_8);
+                if (content.contains(text)) {
+                    return content;
+                }
+            }
+            return null;
+        } catch (IOException e) {
+            // a file the route is still writing, or the directory not yet there: looked at again
+            return null;
+        }
+    }
+
     static <T> T await(String what, Duration timeout, Supplier<T> probe) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {

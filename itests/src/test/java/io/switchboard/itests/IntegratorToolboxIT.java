@@ -747,19 +747,7 @@ class IntegratorToolboxIT {
                 """.formatted(work));
         Thread.sleep(2000);
         String id = conversationOf(visitorWrites("XML please"));
-        String xml = Api.await("the event as XML", WAIT, () -> {
-            try (Stream<Path> files = Files.list(work.resolve("events-xml"))) {
-                for (Path f : files.toList()) {
-                    String s = Files.readString(f, StandardCharsets.UTF_8);
-                    if (s.contains(id)) {
-                        return s;
-                    }
-                }
-                return null;
-            } catch (IOException e) {
-                return null;
-            }
-        });
+        String xml = Api.await("the event as XML", WAIT, () -> Api.fileContaining(work.resolve("events-xml"), id));
         assertTrue(xml.contains("<type>message.received</type>") && xml.contains("<conversationId>" + id + "</conversationId>"), xml);
     }
 

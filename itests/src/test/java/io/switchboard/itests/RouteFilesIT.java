@@ -15,7 +15,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -145,22 +144,7 @@ class RouteFilesIT {
                 "{\"visitorId\":\"" + visitor + "\",\"text\":\"路由文件 📂\",\"clientMessageId\":\"rf-1\"}", null).json();
         String conversationId = accepted.getString("conversationId");
 
-        String event = Api.await("an event file about " + conversationId, WAIT, () -> {
-            if (!Files.isDirectory(out)) {
-                return null;
-            }
-            try (Stream<Path> written = Files.list(out)) {
-                for (Path p : written.toList()) {
-                    String json = Files.readString(p, StandardCharsets.UTF_8);
-                    if (json.contains(conversationId)) {
-                        return json;
-                    }
-                }
-                return null;
-            } catch (IOException e) {
-                return null;
-            }
-        });
+        String event = Api.await("an event file about " + conversationId, WAIT, () -> Api.fileContaining(out, conversationId));
         // the first of them may be conversation.opened or message.received: both are the core's JSON
         assertTrue(event.contains("\"type\":\""), event);
         assertTrue(event.contains("\"conversationId\":\"" + conversationId + "\""), event);
