@@ -2,16 +2,19 @@ package io.switchboard.secrets.internal;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Dictionary;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Hashtable;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
@@ -144,10 +147,12 @@ public class SecretFiles implements ConfigurationListener {
             return;
         }
         Hashtable<String, Object> after = new Hashtable<>(before);
+        Map<String, String> references = new HashMap<>();
         for (Map.Entry<String, String> secret : moved.entrySet()) {
             String file = fileName(configuration.getPid(), secret.getKey());
             write(directory.resolve(file), secret.getValue());
             after.put(secret.getKey(), "$[secret:" + file + "]");
+            references.put(secret.getKey(), "$[secret:" + file + "]");
             LOG.info("The secret {} of {} moved out of the configuration, to {}", secret.getKey(), configuration.getPid(),
                     directory.resolve(file));
         }
@@ -155,7 +160,76 @@ public class SecretFiles implements ConfigurationListener {
             // changed meanwhile: writing what was read would undo that change; its own event comes next
             return;
         }
+        // A configuration read from a .cfg in etc/ is changed in its file, written whole: file install reads
+        // it and updates Config Admin. Updated through Config Admin instead, file install would write the
+        // file back in place, and its own watcher could read it half-written and empty the configuration.
+        Object source = before.get(FILE_INSTALL_SOURCE);
+        if (source != null && rewrite(Path.of(URI.create(source.toString())), references)) {
+            return;
+        }
         configuration.updateIfDifferent(after);
+    }
+
+    /** Where file install read a configuration from, a {@code file:} URL. */
+    static final String FILE_INSTALL_SOURCE = "felix.fileinstall.filename";
+
+    /**
+     * Sets each of {@code values} (key → new value) in the properties file {@code cfg}, keeping every other
+     * line as it is, and replaces the file in one move. False, and the file untouched, when one of the keys
+     * is not in it or it cannot be written.
+     */
+    static boolean rewrite(Path cfg, Map<String, String> values) {
+        try {
+            // Latin-1 keeps every byte as it was, whatever the file's encoding; keys and values set here are ASCII
+            List<String> lines = Files.readAllLines(cfg, StandardCharsets.ISO_8859_1);
+            List<String> out = new ArrayList<>();
+            Set<String> found = new HashSet<>();
+            for (int i = 0; i < lines.size(); i++) {
+                String line = lines.get(i);
+                String key = keyOf(line);
+                if (key != null && values.containsKey(key) && found.add(key)) {
+                    out.add(key + " = " + values.get(key));
+                    // a value continued on the next lines goes with it
+                    while (continues(lines.get(i)) && i + 1 < lines.size()) {
+                        i++;
+                    }
+                    continue;
+                }
+                out.add(line);
+            }
+            if (!found.equals(values.keySet())) {
+                return false;
+            }
+            Path part = cfg.resolveSibling("." + cfg.getFileName() + ".part");
+            try {
+                Files.write(part, out, StandardCharsets.ISO_8859_1);
+                Files.move(part, cfg, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } finally {
+                Files.deleteIfExists(part);
+            }
+            return true;
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("Could not rewrite {}: {}; the configuration is updated instead", cfg, e.toString());
+            return false;
+        }
+    }
+
+    /** The key a properties line sets, or null for a comment, a blank line or a continuation. */
+    private static String keyOf(String line) {
+        String stripped = line.stripLeading();
+        if (stripped.isEmpty() || stripped.startsWith("#") || stripped.startsWith("!")) {
+            return null;
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("([^=:\\s]+)\\s*[=:\\s]").matcher(stripped + " ");
+        return m.lookingAt() ? m.group(1) : null;
+    }
+
+    private static boolean continues(String line) {
+        int backslashes = 0;
+        for (int i = line.length() - 1; i >= 0 && line.charAt(i) == '\\'; i--) {
+            backslashes++;
+        }
+        return backslashes % 2 == 1;
     }
 
     /** The secrets of one configuration still written in clear: key → value. */

@@ -1,6 +1,8 @@
 package io.switchboard.secrets.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -44,5 +46,48 @@ class SecretFilesTest {
         try (var left = Files.list(file.getParent())) {
             assertEquals(1, left.count(), "no partial file left behind");
         }
+    }
+
+    /**
+     * A file-backed configuration's secrets are set in its file, replaced whole, so file install never reads
+     * a half-written file (which once emptied the booking connector's configuration at a first start).
+     */
+    @Test
+    void aCfgFileGetsItsReferencesInOneMoveWithEverythingElseKept(@TempDir Path dir) throws Exception {
+        Path cfg = dir.resolve("io.switchboard.system.booking.cfg");
+        String original = String.join("\n",
+                "# The booking connector: 机场的订票系统",
+                "endpoint = http://booking.example:8093/api",
+                "apiKey = plain-api-key-0123456789",
+                "  webhookSecret:long-\\",
+                "    continued-secret",
+                "# webhookSecret = an old one, in a comment",
+                "maxClockSkewSeconds = 300",
+                "");
+        java.nio.file.Files.writeString(cfg, original, java.nio.charset.StandardCharsets.UTF_8);
+
+        assertTrue(SecretFiles.rewrite(cfg, java.util.Map.of(
+                "apiKey", "$[secret:io.switchboard.system.booking.apiKey]",
+                "webhookSecret", "$[secret:io.switchboard.system.booking.webhookSecret]")));
+
+        assertEquals(String.join("\n",
+                "# The booking connector: 机场的订票系统",
+                "endpoint = http://booking.example:8093/api",
+                "apiKey = $[secret:io.switchboard.system.booking.apiKey]",
+                "webhookSecret = $[secret:io.switchboard.system.booking.webhookSecret]",
+                "# webhookSecret = an old one, in a comment",
+                "maxClockSkewSeconds = 300",
+                ""), java.nio.file.Files.readString(cfg, java.nio.charset.StandardCharsets.UTF_8));
+        try (var left = java.nio.file.Files.list(dir)) {
+            assertEquals(java.util.List.of(cfg), left.toList(), "a part file was left behind");
+        }
+    }
+
+    @Test
+    void aKeyTheFileDoesNotHaveLeavesTheFileAlone(@TempDir Path dir) throws Exception {
+        Path cfg = dir.resolve("x.cfg");
+        java.nio.file.Files.writeString(cfg, "password = set-elsewhere\n", java.nio.charset.StandardCharsets.UTF_8);
+        assertFalse(SecretFiles.rewrite(cfg, java.util.Map.of("password", "$[secret:x.password]", "secret.app", "$[secret:x.secret.app]")));
+        assertEquals("password = set-elsewhere\n", java.nio.file.Files.readString(cfg, java.nio.charset.StandardCharsets.UTF_8));
     }
 }
