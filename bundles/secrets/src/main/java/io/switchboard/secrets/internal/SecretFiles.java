@@ -45,8 +45,8 @@ import org.slf4j.LoggerFactory;
  * in {@code etc/}, {@code config:property-set}, a JMX call) moves to a file of its own in the
  * secrets directory, and the property becomes {@code $[secret:<file>]}. Felix's interpolation plugin
  * reads the file when it hands the configuration to its component, so the component gets the secret
- * while Config Admin, and with it JMX, Hawtio and the shell, hold and show only the file's name;
- * Karaf's file install writes the name back into the {@code .cfg} too.
+ * while Config Admin, and with it JMX, Hawtio and the shell, hold and show only the file's name; a
+ * configuration read from a {@code .cfg} gets the name in that file too ({@link #rewrite}).
  *
  * <p>A property is a secret when its bundle's metatype declares it a password, when it is called
  * {@code password}, or when its name starts with {@code secret.} (the app channel's per-app keys).
