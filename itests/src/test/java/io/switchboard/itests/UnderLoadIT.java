@@ -265,6 +265,188 @@ class UnderLoadIT {
     }
 
     /** Each kind of wrong answer once, with how often it came. */
+    /**
+     * Slow readers: 50 visitors open their stream and never read a byte. Agents answer each of them,
+     * and three of them 130 replies of 27 KB, more than a connection's socket buffers hold (a few
+     * megabytes on loopback), so that a server writing streams with blocking writes would have its
+     * writers stuck on them. Another visitor's replies then reach its stream no more than 100 ms later
+     * than before (medians of seven). Each stuck visitor, once it reads, has all its replies once and
+     * in order; a stream cut off meanwhile for taking nothing resumes from its {@code Last-Event-ID}.
+     */
+    @Test
+    @Order(3)
+    void fiftyStreamsThatNeverReadDoNotDelayAnotherVisitorsReply() throws Exception {
+        listening = true;
+        Visitor healthy = new Visitor(1000, true);
+        String conversation = conversationOf(healthy);
+        Thread stream = start("healthy-stream", healthy::listen);
+        List<Double> before = replyTimes(healthy, conversation, 0);
+
+        List<Visitor> stuck = new ArrayList<>();
+        List<java.net.Socket> sockets = new ArrayList<>();
+        try {
+            for (int i = 0; i < STUCK_READERS; i++) {
+                Visitor v = new Visitor(2000 + i, false);
+                conversationOf(v);
+                stuck.add(v);
+                sockets.add(neverReads(v, null));
+            }
+            java.util.concurrent.ExecutorService agents = java.util.concurrent.Executors.newFixedThreadPool(4);
+            List<java.util.concurrent.Future<?>> sent = new ArrayList<>();
+            java.util.Map<Visitor, Integer> replies = new java.util.HashMap<>();
+            for (Visitor v : stuck) {
+                int count = v.index - 2000 < FLOODED ? FLOOD_REPLIES : REPLIES_TO_STUCK;
+                String filler = "慢".repeat(v.index - 2000 < FLOODED ? 9000 : 1000);
+                replies.put(v, count);
+                // one thread per visitor's replies, so that they are written in the order of their numbers
+                sent.add(agents.submit(() -> {
+                    for (int n = 0; n < count; n++) {
+                        Answer a = post("/switchboard/api/conversations/" + v.conversationId + "/replies",
+                                "{\"text\":\"stuck-" + v.index + "-" + n + " " + filler + "\",\"replyId\":\"" + UUID.randomUUID() + "\"}",
+                                server.basicAuth());
+                        assertEquals(201, a.status, a.body);
+                    }
+                }));
+            }
+            for (java.util.concurrent.Future<?> f : sent) {
+                f.get(300, TimeUnit.SECONDS);
+            }
+            agents.shutdown();
+            // the last replies are stored and handed to the streams
+            Thread.sleep(2000);
+
+            List<Double> after = replyTimes(healthy, conversation, 100);
+            double slowerBy = median(after) - median(before);
+            System.out.printf("UnderLoadIT: another visitor's reply reached its stream in %.1f ms (median of %d) beside %d "
+                    + "streams that never read (%d of them sent %d replies of 27 KB), %.1f ms before them%n",
+                    median(after), after.size(), STUCK_READERS, FLOODED, FLOOD_REPLIES, median(before));
+            assertTrue(slowerBy <= 100, "replies were " + slowerBy + " ms slower beside streams that never read: before "
+                    + before + ", after " + after);
+
+            for (int i = 0; i < STUCK_READERS; i++) {
+                Visitor v = stuck.get(i);
+                List<String> expected = new ArrayList<>();
+                for (int n = 0; n < replies.get(v); n++) {
+                    expected.add("stuck-" + v.index + "-" + n);
+                }
+                assertEquals(expected, readAll(sockets.get(i), v, expected.size()),
+                        "stuck visitor " + i + " has every reply once and in order once it reads");
+            }
+        } finally {
+            for (java.net.Socket s : sockets) {
+                s.close();
+            }
+            listening = false;
+            stream.interrupt();
+        }
+    }
+
+    static final int STUCK_READERS = 50;
+    static final int REPLIES_TO_STUCK = 4;
+    static final int FLOODED = 3;
+    static final int FLOOD_REPLIES = 130;
+
+    /** The visitor says hello and the agent's view has the conversation. */
+    static String conversationOf(Visitor v) {
+        Answer a = post("/switchboard/api/webchat/messages", "{\"visitorId\":\"" + v.id + "\",\"text\":\"hello\",\"clientMessageId\":\"c0\"}", null);
+        assertEquals(202, a.status, a.body);
+        Matcher m = Pattern.compile("\"conversationId\":\"([^\"]+)\"").matcher(a.body);
+        assertTrue(m.find(), a.body);
+        v.conversationId = m.group(1);
+        Api.await("conversation " + v.conversationId + " stored", Duration.ofSeconds(30), v::visible);
+        return v.conversationId;
+    }
+
+    /** Seven replies one after the other: from the start of each POST until the visitor's stream has it, in ms. */
+    static List<Double> replyTimes(Visitor v, String conversation, int from) {
+        List<Double> times = new ArrayList<>();
+        for (int i = from; i < from + 7; i++) {
+            String text = "reply-" + v.index + "-" + i; // as the stream's reader recognises a reply
+            long start = System.nanoTime();
+            Answer a = post("/switchboard/api/conversations/" + conversation + "/replies",
+                    "{\"text\":\"" + text + "\",\"replyId\":\"" + UUID.randomUUID() + "\"}", server.basicAuth());
+            assertEquals(201, a.status, a.body);
+            Api.await("reply " + text + " on the stream", Duration.ofSeconds(30), () -> v.heard.contains(text));
+            times.add((System.nanoTime() - start) / 1e6);
+        }
+        return times;
+    }
+
+    static double median(List<Double> values) {
+        List<Double> sorted = new ArrayList<>(values);
+        Collections.sort(sorted);
+        return sorted.get(sorted.size() / 2);
+    }
+
+    /** Opens the visitor's stream with a receive window of a few kilobytes and reads nothing from it. */
+    static java.net.Socket neverReads(Visitor v, String lastEventId) throws IOException {
+        java.net.Socket socket = new java.net.Socket();
+        socket.setReceiveBufferSize(4096);
+        socket.connect(new java.net.InetSocketAddress("127.0.0.1", server.httpPort()), 5000);
+        socket.getOutputStream().write(("GET /switchboard/api/webchat/stream?visitorId=" + v.id + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                + (lastEventId == null ? "" : "Last-Event-ID: " + lastEventId + "\r\n")
+                + "Accept: text/event-stream\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        socket.getOutputStream().flush();
+        return socket;
+    }
+
+    /**
+     * Reads a stuck stream at last, until it has {@code count} replies; when the server cut it off
+     * meanwhile, reconnects from the last event id it had, as the widget does.
+     */
+    static List<String> readAll(java.net.Socket socket, Visitor v, int count) throws IOException {
+        Pattern event = Pattern.compile("id: ([0-9]+)\nevent: message\ndata: [^\n]*?\"text\":\"(stuck-[0-9]+-[0-9]+) ");
+        List<String> found = new ArrayList<>();
+        String lastId = null;
+        for (int connection = 0; connection < 10 && found.size() < count; connection++) {
+            java.net.Socket s = connection == 0 ? socket : neverReads(v, lastId);
+            s.setSoTimeout(30_000);
+            java.io.ByteArrayOutputStream raw = new java.io.ByteArrayOutputStream();
+            InputStream in = s.getInputStream();
+            byte[] buffer = new byte[65536];
+            List<String> here = new ArrayList<>();
+            int n = 0;
+            while (here.size() + found.size() < count && (n = in.read(buffer)) > 0) {
+                raw.write(buffer, 0, n);
+                here.clear();
+                // chunk sizes count bytes: one char a byte; what is looked for is ASCII
+                Matcher m = event.matcher(body(raw.toString(StandardCharsets.ISO_8859_1)));
+                while (m.find()) {
+                    here.add(m.group(2));
+                    lastId = m.group(1);
+                }
+            }
+            found.addAll(here);
+            if (s != socket) {
+                s.close();
+            }
+        }
+        return found;
+    }
+
+    /** The body of a chunked HTTP response, as far as it has come. */
+    static String body(String response) {
+        int at = response.indexOf("\r\n\r\n");
+        if (at < 0) {
+            return "";
+        }
+        at += 4;
+        StringBuilder body = new StringBuilder();
+        while (true) {
+            int lineEnd = response.indexOf("\r\n", at);
+            if (lineEnd < 0) {
+                return body.toString();
+            }
+            int size = Integer.parseInt(response.substring(at, lineEnd).split(";")[0].strip(), 16);
+            int start = lineEnd + 2;
+            if (size == 0 || start + size > response.length()) {
+                return body.toString();
+            }
+            body.append(response, start, start + size);
+            at = start + size + 2;
+        }
+    }
+
     static java.util.Map<String, Long> summary(List<String> answers) {
         synchronized (answers) {
             return answers.stream().map(a -> a.replaceAll("(visitor|stream) [0-9]+", "$1 n").replaceAll("[0-9a-f-]{36}", "…"))

@@ -2,10 +2,11 @@
  * How a bundle serves an HTTP API in Switchboard: {@link io.switchboard.rest.RestEndpoint} publishes
  * JAX-RS resources under {@code /switchboard/api/...} (route files' own under
  * {@code /switchboard/routes/...}) with the platform's JSON binding, its
- * {@code application/problem+json} errors and its login (HTTP Basic against the Karaf realm).
+ * {@code application/problem+json} errors and its login (HTTP Basic against the Karaf realm);
+ * {@link io.switchboard.rest.EventStream} serves a server-sent event stream that no slow reader can hold up.
  */
 @Export
-@Version("1.5.0")
+@Version("1.6.0")
 package io.switchboard.rest;
 
 import org.osgi.annotation.bundle.Export;

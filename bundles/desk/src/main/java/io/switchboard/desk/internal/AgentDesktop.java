@@ -3,6 +3,7 @@ package io.switchboard.desk.internal;
 import io.switchboard.api.CanonicalJson;
 import io.switchboard.bus.Bus;
 import io.switchboard.bus.BundleRoutes;
+import io.switchboard.rest.EventStream;
 import io.switchboard.rest.RestEndpoint;
 import io.switchboard.rest.Sessions;
 import java.time.Clock;
@@ -40,8 +41,11 @@ public class AgentDesktop {
         @AttributeDefinition(description = "Minutes after which a desk stream is closed; the desk reconnects")
         int streamTimeoutMinutes() default 30;
 
-        @AttributeDefinition(description = "Events waiting for one slow desk before its stream is closed (it reconnects and reloads)")
-        int maxPendingEvents() default 1000;
+        @AttributeDefinition(description = "Kilobytes waiting for one slow desk before its stream is cut off (it reconnects and reloads)")
+        int streamBufferKilobytes() default 512;
+
+        @AttributeDefinition(description = "Seconds a desk may take nothing while events wait before its stream is cut off")
+        int streamStallSeconds() default 30;
     }
 
     /** Where the app is served. */
@@ -58,8 +62,7 @@ public class AgentDesktop {
     public AgentDesktop(BundleContext context, Config config, @Reference Bus bus, @Reference Sessions sessions)
             throws Exception {
         CanonicalJson json = new CanonicalJson();
-        streams = new AgentStreams(Math.max(1, config.heartbeatSeconds()), Math.max(10, config.maxPendingEvents()),
-                Clock.systemUTC());
+        streams = new AgentStreams(Math.max(1, config.heartbeatSeconds()), Clock.systemUTC());
         try {
             routes = BundleRoutes.start(context, "switchboard-desk", bus, new DeskRoutes(json, streams));
         } catch (Exception e) {
@@ -72,7 +75,9 @@ public class AgentDesktop {
         stream.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_SERVLET_NAME, "switchboard-desk-stream");
         stream.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_SERVLET_ASYNC_SUPPORTED, true);
         registrations.add(context.registerService(Servlet.class,
-                new AgentStreamServlet(streams, sessions, json, Math.max(1, config.streamTimeoutMinutes()) * 60_000L), stream));
+                new AgentStreamServlet(streams, sessions, json, new EventStream.Limits(
+                        Math.max(1, config.streamTimeoutMinutes()) * 60_000L, Math.max(16, config.streamBufferKilobytes()) * 1024,
+                        Math.max(1, config.streamStallSeconds()) * 1000L)), stream));
 
         Dictionary<String, Object> files = new Hashtable<>();
         files.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_RESOURCE_PATTERN, APP + "/*");

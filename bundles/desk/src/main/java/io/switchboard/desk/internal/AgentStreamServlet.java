@@ -1,15 +1,13 @@
 package io.switchboard.desk.internal;
 
 import io.switchboard.api.CanonicalJson;
+import io.switchboard.rest.EventStream;
 import io.switchboard.rest.Problem;
 import io.switchboard.rest.Sessions;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
-import javax.servlet.AsyncContext;
-import javax.servlet.AsyncEvent;
-import javax.servlet.AsyncListener;
-import javax.servlet.ServletOutputStream;
+import java.util.concurrent.atomic.AtomicReference;
 import javax.servlet.http.HttpServlet;
 import javax.servlet.http.HttpServletRequest;
 import javax.servlet.http.HttpServletResponse;
@@ -28,13 +26,13 @@ final class AgentStreamServlet extends HttpServlet {
     private final transient AgentStreams streams;
     private final transient Sessions sessions;
     private final transient CanonicalJson json;
-    private final long timeoutMillis;
+    private final transient EventStream.Limits limits;
 
-    AgentStreamServlet(AgentStreams streams, Sessions sessions, CanonicalJson json, long timeoutMillis) {
+    AgentStreamServlet(AgentStreams streams, Sessions sessions, CanonicalJson json, EventStream.Limits limits) {
         this.streams = streams;
         this.sessions = sessions;
         this.json = json;
-        this.timeoutMillis = timeoutMillis;
+        this.limits = limits;
     }
 
     @Override
@@ -52,20 +50,18 @@ final class AgentStreamServlet extends HttpServlet {
                     : "the token is not genuine or has expired: log in again");
             return;
         }
-        response.setStatus(200);
-        response.setContentType("text/event-stream;charset=UTF-8");
-        response.setHeader("Cache-Control", "no-cache");
-        response.setHeader("X-Accel-Buffering", "no");
-        response.flushBuffer();
-        AsyncContext async = request.startAsync();
-        async.setTimeout(timeoutMillis);
-        AgentStreams.Stream stream = streams.open(session.get().user(), session.get().expiresAt(), new ResponseSink(async));
-        async.addListener(new AsyncListener() {
-            @Override public void onComplete(AsyncEvent e) { stream.close(); }
-            @Override public void onTimeout(AsyncEvent e) { stream.close(); }
-            @Override public void onError(AsyncEvent e) { stream.close(); }
-            @Override public void onStartAsync(AsyncEvent e) { }
+        Sessions.Session login = session.get();
+        AtomicReference<AgentStreams.Stream> opened = new AtomicReference<>();
+        EventStream events = EventStream.open(request, response, limits, ended -> {
+            AgentStreams.Stream stream = opened.get();
+            if (stream != null) {
+                stream.close();
+            }
         });
+        opened.set(streams.open(login.user(), login.expiresAt(), new StreamSink(events)));
+        if (!events.isOpen()) {
+            opened.get().close(); // it ended before it was listed
+        }
     }
 
     private void problem(HttpServletResponse response, int status, String title, String detail) throws IOException {
@@ -74,32 +70,20 @@ final class AgentStreamServlet extends HttpServlet {
         response.getOutputStream().write(json.toJson(Problem.of(status, title, detail)).getBytes(StandardCharsets.UTF_8));
     }
 
-    private static final class ResponseSink implements AgentStreams.Sink {
-        private final AsyncContext async;
-
-        ResponseSink(AsyncContext async) {
-            this.async = async;
+    private record StreamSink(EventStream events) implements AgentStreams.Sink {
+        @Override
+        public boolean send(String chunk) {
+            return events.send(chunk);
         }
 
         @Override
-        public boolean write(String chunk) {
-            try {
-                ServletOutputStream out = async.getResponse().getOutputStream();
-                out.write(chunk.getBytes(StandardCharsets.UTF_8));
-                out.flush();
-                return true;
-            } catch (IOException | IllegalStateException gone) {
-                return false;
-            }
+        public void finish(String lastChunk) {
+            events.finish(lastChunk);
         }
 
         @Override
         public void close() {
-            try {
-                async.complete();
-            } catch (IllegalStateException alreadyDone) {
-                // the container completed it first (timeout or client gone)
-            }
+            events.close();
         }
     }
 }

@@ -2,53 +2,50 @@ package io.switchboard.desk.internal;
 
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayDeque;
-import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The agents' open event streams. Events are written by a small pool, never by the bus consumer, so
- * a slow browser cannot hold up the route; each stream keeps its own order. A stream that falls
- * {@code maxPending} events behind is closed rather than buffered without end: the desk reconnects
- * and reloads what it shows, which is what it does after any gap.
+ * The agents' open event streams. Sending never blocks ({@link io.switchboard.rest.EventStream}), so
+ * the bus consumer hands each event to every stream itself, in order; a desk that reads too slowly is
+ * cut off by its stream's limits, and it reconnects and reloads what it shows, as after any gap.
  */
 final class AgentStreams implements AutoCloseable {
 
-    /** Where one stream's text goes: the servlet's response, or a test's list. */
+    /** Where one stream's text goes: the servlet's event stream, or a test's list. */
     interface Sink {
-        /** @return false when the client is gone */
-        boolean write(String chunk);
+        /**
+         * Never blocks.
+         *
+         * @return false when the stream has ended (the client is gone, or was cut off as too slow)
+         */
+        boolean send(String chunk);
 
-        /** Ends the response; called once. */
+        /** Sends a last event and ends the stream once the client has it. */
+        void finish(String lastChunk);
+
+        /** Ends the stream now; idempotent. */
         void close();
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(AgentStreams.class);
 
     private final Set<Stream> open = ConcurrentHashMap.newKeySet();
-    private final int maxPending;
     private final Clock clock;
-    private final ExecutorService writers = Executors.newFixedThreadPool(2, r -> daemon(r, "desk-sse-write"));
-    private final ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "desk-sse-heartbeat"));
-
-    AgentStreams(int heartbeatSeconds, int maxPending, Clock clock) {
-        this.maxPending = maxPending;
-        this.clock = clock;
-        heartbeat.scheduleAtFixedRate(this::beat, heartbeatSeconds, heartbeatSeconds, TimeUnit.SECONDS);
-    }
-
-    private static Thread daemon(Runnable r, String name) {
-        Thread t = new Thread(r, name);
+    private final ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "desk-sse-heartbeat");
         t.setDaemon(true);
         return t;
+    });
+
+    AgentStreams(int heartbeatSeconds, Clock clock) {
+        this.clock = clock;
+        heartbeat.scheduleAtFixedRate(this::beat, heartbeatSeconds, heartbeatSeconds, TimeUnit.SECONDS);
     }
 
     /**
@@ -59,7 +56,7 @@ final class AgentStreams implements AutoCloseable {
         Stream stream = new Stream(user, expiresAt, sink);
         open.add(stream);
         // the browser waits this long before reconnecting after a cut
-        stream.offer("retry: 3000\n: connected\n\n");
+        stream.send("retry: 3000\n: connected\n\n");
         return stream;
     }
 
@@ -67,23 +64,23 @@ final class AgentStreams implements AutoCloseable {
     void publish(String type, String json) {
         String chunk = "event: " + type.replaceAll("[\\r\\n]", " ") + "\n"
                 + "data: " + json.replace("\r", "").replace("\n", "\ndata: ") + "\n\n";
-        open.forEach(s -> s.offer(chunk));
+        open.forEach(s -> s.send(chunk));
     }
 
     int openStreams() {
         return open.size();
     }
 
-    /** Comments keep proxies from closing an idle stream; logins that ran out end here. */
+    /** Comments keep proxies from closing an idle stream and find desks that stopped reading; logins that ran out end here. */
     void beat() {
         Instant now = clock.instant();
         for (Stream s : open) {
             if (!s.expiresAt.isAfter(now)) {
                 LOG.debug("stream of {} ends with its login", s.user);
-                s.offer("event: session.expired\ndata: {}\n\n");
-                s.closeAfterPending();
+                open.remove(s);
+                s.sink.finish("event: session.expired\ndata: {}\n\n");
             } else {
-                s.offer(": ping\n\n");
+                s.send(": ping\n\n");
             }
         }
     }
@@ -91,7 +88,6 @@ final class AgentStreams implements AutoCloseable {
     @Override
     public void close() {
         heartbeat.shutdownNow();
-        writers.shutdownNow();
         open.forEach(Stream::close);
         open.clear();
     }
@@ -100,10 +96,6 @@ final class AgentStreams implements AutoCloseable {
         final String user;
         final Instant expiresAt;
         private final Sink sink;
-        private final Queue<String> pending = new ArrayDeque<>();
-        private boolean draining;
-        private boolean closing;
-        private boolean closed;
 
         Stream(String user, Instant expiresAt, Sink sink) {
             this.user = user;
@@ -111,82 +103,16 @@ final class AgentStreams implements AutoCloseable {
             this.sink = sink;
         }
 
-        void offer(String chunk) {
-            boolean overflow = false;
-            synchronized (this) {
-                if (closed || closing) {
-                    return;
-                }
-                if (pending.size() >= maxPending) {
-                    pending.clear();
-                    closing = true;
-                    overflow = true;
-                    if (draining) {
-                        return; // the writer closes it once its current write returns
-                    }
-                } else {
-                    pending.add(chunk);
-                    if (draining) {
-                        return;
-                    }
-                    draining = true;
-                }
-            }
-            if (overflow) {
-                LOG.info("stream of {} is {} events behind; closing it (the desk reconnects and reloads)", user, maxPending);
-                close();
-                return;
-            }
-            try {
-                writers.execute(this::drain);
-            } catch (RejectedExecutionException shuttingDown) {
+        void send(String chunk) {
+            if (!sink.send(chunk)) {
                 close();
             }
         }
 
-        synchronized void closeAfterPending() {
-            closing = true;
-            if (!draining) {
-                close();
-            }
-        }
-
-        private void drain() {
-            while (true) {
-                String chunk;
-                synchronized (this) {
-                    chunk = pending.poll();
-                    if (chunk == null) {
-                        draining = false;
-                        if (closing) {
-                            close();
-                        }
-                        return;
-                    }
-                }
-                // outside the lock: a slow client must not block those who offer
-                if (!sink.write(chunk)) {
-                    close();
-                    return;
-                }
-            }
-        }
-
-        /** Idempotent; the servlet also calls it when the container ends the request. */
+        /** Idempotent; the servlet also calls it when the stream ends on its own. */
         void close() {
-            synchronized (this) {
-                if (closed) {
-                    return;
-                }
-                closed = true;
-                pending.clear();
-            }
             open.remove(this);
-            try {
-                sink.close();
-            } catch (RuntimeException e) {
-                LOG.debug("closing the stream of {}: {}", user, e.toString());
-            }
+            sink.close();
         }
     }
 }

@@ -60,6 +60,12 @@ public class AppChannel {
         @AttributeDefinition(description = "Longest message text, in characters (longer: status 413)")
         int maxTextLength() default 4_000;
 
+        @AttributeDefinition(description = "Kilobytes of frames one device may let wait before its connection is cut off (it reconnects and resumes)")
+        int lineBufferKilobytes() default 256;
+
+        @AttributeDefinition(description = "Seconds a device may take nothing while frames wait before its connection is cut off")
+        int lineStallSeconds() default 30;
+
         @AttributeDefinition(description = "Largest frame accepted, in bytes")
         int maxFrameBytes() default 65_536;
 
@@ -90,7 +96,8 @@ public class AppChannel {
         }
         CanonicalJson json = new CanonicalJson();
         lines = new Lines(store, bus::inbound, json, new SourceRate(config.ratePerMinute()), new Lines.Settings(
-                config.pingSeconds(), config.minPingSeconds(), config.maxPingSeconds(), config.graceSeconds(), config.maxTextLength()));
+                config.pingSeconds(), config.minPingSeconds(), config.maxPingSeconds(), config.graceSeconds(), config.maxTextLength(),
+                Math.max(16, config.lineBufferKilobytes()) * 1024, Math.max(1, config.lineStallSeconds()) * 1000L));
         try {
             routes = BundleRoutes.start(context, "switchboard-app", bus, new AppRoutes(store, lines, json));
         } catch (Exception e) {

@@ -3,6 +3,7 @@ package io.switchboard.channel.app.internal;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import javax.websocket.CloseReason;
 import javax.websocket.OnClose;
 import javax.websocket.OnError;
@@ -50,8 +51,12 @@ public final class AppSocket {
         session.setMaxTextMessageBufferSize(maxFrameBytes);
         Peer peer = new Peer() {
             @Override
-            public void send(String frame) throws IOException {
-                session.getBasicRemote().sendText(frame);
+            public void send(String frame, Consumer<Throwable> sent) {
+                try {
+                    session.getAsyncRemote().sendText(frame, result -> sent.accept(result.isOK() ? null : result.getException()));
+                } catch (RuntimeException closed) {
+                    sent.accept(closed);
+                }
             }
 
             @Override

@@ -8,10 +8,10 @@ import io.switchboard.api.Message;
 import io.switchboard.bus.BusUnavailableException;
 import io.switchboard.rest.SourceRate;
 import io.switchboard.store.Store;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -19,6 +19,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +36,8 @@ final class Lines implements AutoCloseable {
     /** Close codes of ours (4000-4999 are the application's). */
     static final int UNAUTHORIZED = 4401;
     static final int GOING_AWAY = 1001;
+    /** A device that takes frames too slowly; it reconnects and resumes from its last acknowledgement. */
+    static final int TOO_SLOW = 1008;
 
     private static final Logger LOG = LoggerFactory.getLogger(Lines.class);
     private static final int REPLAY_BATCH = 200;
@@ -44,7 +47,12 @@ final class Lines implements AutoCloseable {
         void accept(Message message);
     }
 
-    record Settings(int defaultPingSeconds, int minPingSeconds, int maxPingSeconds, int graceSeconds, int maxTextLength) {
+    /**
+     * @param lineBufferBytes most bytes of frames one device may let wait before it is cut off
+     * @param lineStallMillis longest a device may take nothing while frames wait before it is cut off
+     */
+    record Settings(int defaultPingSeconds, int minPingSeconds, int maxPingSeconds, int graceSeconds, int maxTextLength,
+                    int lineBufferBytes, long lineStallMillis) {
         int ping(Integer proposed) {
             int p = proposed == null ? defaultPingSeconds : proposed;
             return Math.max(minPingSeconds, Math.min(maxPingSeconds, p));
@@ -189,14 +197,27 @@ final class Lines implements AutoCloseable {
                 Map.of("appDeviceId", device.deviceId()));
     }
 
+    private record Outgoing(String frame, int bytes) {
+    }
+
     /** One device's connection. */
     final class Line {
         final DeviceTokens.Device device;
         final int pingSeconds;
         private final Peer peer;
+        private final ArrayDeque<Outgoing> queue = new ArrayDeque<>();
+        private final Object catchingUp = new Object();
         private long lastSent;
         private long acked;
         private boolean done;
+        /** Bytes (UTF-8) of the frames in {@link #queue}. */
+        private int waiting;
+        /** A frame is on its way to the device, since {@link #sendingSince} (nanoTime). */
+        private boolean sending;
+        private long sendingSince;
+        private boolean pumping;
+        /** The last catch-up stopped short: more follows once the device has taken what it has. */
+        private volatile boolean behind;
 
         Line(DeviceTokens.Device device, Peer peer, long from, int pingSeconds) {
             this.device = device;
@@ -206,24 +227,43 @@ final class Lines implements AutoCloseable {
             this.pingSeconds = pingSeconds;
         }
 
-        /** Sends what the device has not been sent yet, oldest first. */
-        synchronized void catchUp() {
-            try {
-                while (!done) {
-                    List<Deliveries.Delivery> missed = store.inTransaction(s -> Deliveries.after(s, device.address(), lastSent, REPLAY_BATCH));
-                    for (Deliveries.Delivery d : missed) {
-                        if (!write(d.frame())) {
+        /**
+         * Sends what the device has not been sent yet, oldest first, but never more than half its
+         * buffer at once: the rest follows as the device takes what it has.
+         */
+        void catchUp() {
+            // its own lock: the device's write completions must not wait for a database read
+            synchronized (catchingUp) {
+                try {
+                    reading:
+                    while (!isDone()) {
+                        List<Deliveries.Delivery> missed = store.inTransaction(s -> Deliveries.after(s, device.address(), lastSent(), REPLAY_BATCH));
+                        for (Deliveries.Delivery d : missed) {
+                            if (waitingBytes() > settings.lineBufferBytes() / 2) {
+                                behind = true;
+                                // set before looking again, so either the drain sees it or we see the drain
+                                if (waitingBytes() > 0) {
+                                    return;
+                                }
+                                continue reading;
+                            }
+                            if (!write(d.frame(), d.seq())) {
+                                return;
+                            }
+                        }
+                        if (missed.size() < REPLAY_BATCH) {
+                            behind = false;
                             return;
                         }
-                        lastSent = d.seq();
                     }
-                    if (missed.size() < REPLAY_BATCH) {
-                        return;
-                    }
+                } catch (RuntimeException e) {
+                    LOG.warn("line of {} could not catch up: {}", device.key(), e.getMessage());
                 }
-            } catch (RuntimeException e) {
-                LOG.warn("line of {} could not catch up: {}", device.key(), e.getMessage());
             }
+        }
+
+        private synchronized long lastSent() {
+            return lastSent;
         }
 
         void acknowledged(long seq) {
@@ -239,28 +279,108 @@ final class Lines implements AutoCloseable {
             });
         }
 
-        /** @return false when the device is gone (the line is then closed) */
-        synchronized boolean write(String frame) {
-            if (done) {
+        /**
+         * Queues a frame and returns at once; frames go out one at a time, each when the one before
+         * is written, so a device that stops reading holds only its own line.
+         *
+         * @return false when the device is gone or is cut off now for taking too little (the line is then closed)
+         */
+        boolean write(String frame) {
+            return write(frame, 0);
+        }
+
+        /** @param seq the delivery the frame carries (then counted as sent), or 0 */
+        private boolean write(String frame, long seq) {
+            int bytes = frame.getBytes(StandardCharsets.UTF_8).length;
+            String cut = null;
+            synchronized (this) {
+                if (done) {
+                    return false;
+                }
+                if (sending && System.nanoTime() - sendingSince > settings.lineStallMillis() * 1_000_000L) {
+                    cut = "took nothing for " + settings.lineStallMillis() / 1000 + " s";
+                } else if (waiting + bytes > settings.lineBufferBytes()) {
+                    cut = "too far behind";
+                } else {
+                    queue.add(new Outgoing(frame, bytes));
+                    waiting += bytes;
+                    if (seq > 0) {
+                        lastSent = seq;
+                    }
+                }
+            }
+            if (cut != null) {
+                LOG.info("line of {} cut off: {}; it reconnects and resumes", device.key(), cut);
+                hangUp(TOO_SLOW, cut);
                 return false;
             }
-            try {
-                peer.send(frame);
-                return true;
-            } catch (IOException | RuntimeException e) {
+            pump();
+            return true;
+        }
+
+        private synchronized boolean isDone() {
+            return done;
+        }
+
+        private synchronized int waitingBytes() {
+            return waiting;
+        }
+
+        /** Starts the next frame unless one is on its way; a frame written at once loops here, never recurses. */
+        private void pump() {
+            synchronized (this) {
+                if (pumping) {
+                    return;
+                }
+                pumping = true;
+            }
+            while (true) {
+                Outgoing next;
+                boolean drained = false;
+                synchronized (this) {
+                    next = done || sending ? null : queue.poll();
+                    if (next == null) {
+                        pumping = false;
+                        drained = !done && !sending && behind;
+                    } else {
+                        waiting -= next.bytes();
+                        sending = true;
+                        sendingSince = System.nanoTime();
+                    }
+                }
+                if (next == null) {
+                    if (drained) {
+                        try {
+                            pushes.execute(this::catchUp);
+                        } catch (RejectedExecutionException stopping) {
+                            // the channel is stopping; its lines are being hung up
+                        }
+                    }
+                    return;
+                }
+                peer.send(next.frame(), this::sent);
+            }
+        }
+
+        private void sent(Throwable failure) {
+            if (failure != null) {
                 hangUp(GOING_AWAY, "write failed");
-                return false;
+                return;
             }
+            synchronized (this) {
+                sending = false;
+            }
+            pump();
         }
 
         synchronized void done() {
             done = true;
+            queue.clear();
+            waiting = 0;
         }
 
         void hangUp(int code, String reason) {
-            synchronized (this) {
-                done = true;
-            }
+            done();
             closed(this);
             peer.close(code, reason);
         }

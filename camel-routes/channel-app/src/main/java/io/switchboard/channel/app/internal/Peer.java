@@ -1,12 +1,17 @@
 package io.switchboard.channel.app.internal;
 
-import java.io.IOException;
+import java.util.function.Consumer;
 
 /** One device's open connection, as the protocol sees it: text out, and hanging up. */
 interface Peer {
 
-    /** Sends one text frame; blocks until it is written, so a slow device slows only its own line. */
-    void send(String frame) throws IOException;
+    /**
+     * Starts sending one text frame and returns at once, so that no thread waits for a slow device.
+     *
+     * @param sent called once the frame is written (with null) or could not be (with the failure);
+     *             possibly before this method returns
+     */
+    void send(String frame, Consumer<Throwable> sent);
 
     /** Ends the connection with a WebSocket close code. */
     void close(int code, String reason);

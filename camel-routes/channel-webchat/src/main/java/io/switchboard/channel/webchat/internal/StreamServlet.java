@@ -4,9 +4,6 @@ import io.switchboard.api.CanonicalJson;
 import io.switchboard.rest.Problem;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import javax.servlet.AsyncContext;
-import javax.servlet.AsyncEvent;
-import javax.servlet.AsyncListener;
 import javax.servlet.http.HttpServlet;
 import javax.servlet.http.HttpServletRequest;
 import javax.servlet.http.HttpServletResponse;
@@ -21,12 +18,10 @@ final class StreamServlet extends HttpServlet {
 
     private final transient Streams streams;
     private final transient CanonicalJson json;
-    private final long timeoutMillis;
 
-    StreamServlet(Streams streams, CanonicalJson json, long timeoutMillis) {
+    StreamServlet(Streams streams, CanonicalJson json) {
         this.streams = streams;
         this.json = json;
-        this.timeoutMillis = timeoutMillis;
     }
 
     @Override
@@ -48,21 +43,7 @@ final class StreamServlet extends HttpServlet {
             }
             lastEventId = Long.parseLong(last.strip());
         }
-        response.setStatus(200);
-        response.setContentType("text/event-stream;charset=UTF-8");
-        response.setHeader("Cache-Control", "no-cache");
-        response.setHeader("X-Accel-Buffering", "no");
-        response.flushBuffer();
-        AsyncContext async = request.startAsync();
-        async.setTimeout(timeoutMillis);
-        long from = lastEventId;
-        async.addListener(new AsyncListener() {
-            @Override public void onComplete(AsyncEvent e) { }
-            @Override public void onTimeout(AsyncEvent e) { e.getAsyncContext().complete(); }
-            @Override public void onError(AsyncEvent e) { e.getAsyncContext().complete(); }
-            @Override public void onStartAsync(AsyncEvent e) { }
-        });
-        streams.open(visitorId, async, from);
+        streams.open(visitorId, request, response, lastEventId);
     }
 
     private void problem(HttpServletResponse response, int status, String title, String detail) throws IOException {

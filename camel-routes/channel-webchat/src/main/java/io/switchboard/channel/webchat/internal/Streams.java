@@ -1,24 +1,27 @@
 package io.switchboard.channel.webchat.internal;
 
+import io.switchboard.rest.EventStream;
 import io.switchboard.store.Store;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import javax.servlet.AsyncContext;
-import javax.servlet.ServletOutputStream;
+import javax.servlet.http.HttpServletRequest;
+import javax.servlet.http.HttpServletResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The visitors' open event streams. Everything sent comes from the delivery table, never from the
- * bus message in hand, so a stream that opens late or reconnects gets the same events in order.
+ * bus message in hand, so a stream that opens late, reconnects or was cut off for reading too slowly
+ * gets the same events in order. The catch-up threads only read the table: writing never blocks
+ * ({@link EventStream}), so one visitor's slow connection holds up nobody else's replies.
  */
 final class Streams implements AutoCloseable {
 
@@ -26,29 +29,41 @@ final class Streams implements AutoCloseable {
     static final int REPLAY_LIMIT = 200;
 
     private final Store store;
+    private final EventStream.Limits limits;
     private final Map<String, Set<Subscriber>> byVisitor = new ConcurrentHashMap<>();
-    private final ExecutorService pushes = Executors.newFixedThreadPool(2, r -> new Thread(r, "webchat-sse-push"));
-    private final ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "webchat-sse-heartbeat"));
+    private final ExecutorService catchUps = Executors.newFixedThreadPool(2, r -> daemon(r, "webchat-sse-catch-up"));
+    private final ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "webchat-sse-heartbeat"));
 
-    Streams(Store store, int heartbeatSeconds) {
+    Streams(Store store, int heartbeatSeconds, EventStream.Limits limits) {
         this.store = store;
+        this.limits = limits;
         heartbeat.scheduleAtFixedRate(this::ping, heartbeatSeconds, heartbeatSeconds, TimeUnit.SECONDS);
     }
 
-    void open(String visitorId, AsyncContext async, long lastEventId) {
-        Subscriber subscriber = new Subscriber(visitorId, async, lastEventId);
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    /** Answers the request with the visitor's stream, starting after {@code lastEventId}. */
+    void open(String visitorId, HttpServletRequest request, HttpServletResponse response, long lastEventId) throws IOException {
+        Subscriber subscriber = new Subscriber(visitorId, lastEventId);
+        subscriber.stream = EventStream.open(request, response, limits, subscriber);
         byVisitor.computeIfAbsent(visitorId, k -> ConcurrentHashMap.newKeySet()).add(subscriber);
-        subscriber.write(": connected\n\n");
-        pushes.execute(subscriber::catchUp);
+        if (!subscriber.stream.isOpen()) {
+            subscriber.closed(subscriber.stream); // it ended before it was listed
+            return;
+        }
+        subscriber.stream.send(": connected\n\n");
+        subscriber.wake();
     }
 
     /** Called after a delivery to {@code visitorId} is committed. */
     void delivered(String visitorId) {
         Set<Subscriber> subscribers = byVisitor.get(visitorId);
         if (subscribers != null) {
-            for (Subscriber s : subscribers) {
-                pushes.execute(s::catchUp);
-            }
+            subscribers.forEach(Subscriber::wake);
         }
     }
 
@@ -56,80 +71,82 @@ final class Streams implements AutoCloseable {
         return byVisitor.values().stream().mapToInt(Set::size).sum();
     }
 
+    /** Keeps proxies from closing idle streams, and finds readers that stopped reading. */
     private void ping() {
-        byVisitor.values().forEach(set -> set.forEach(s -> s.write(": ping\n\n")));
-    }
-
-    void closed(Subscriber subscriber) {
-        byVisitor.computeIfPresent(subscriber.visitorId, (k, set) -> {
-            set.remove(subscriber);
-            return set.isEmpty() ? null : set;
-        });
+        byVisitor.values().forEach(set -> set.forEach(s -> s.stream.send(": ping\n\n")));
     }
 
     @Override
     public void close() {
         heartbeat.shutdownNow();
-        pushes.shutdownNow();
-        byVisitor.values().forEach(set -> set.forEach(s -> s.complete()));
+        catchUps.shutdownNow();
+        byVisitor.values().forEach(set -> set.forEach(s -> s.stream.close()));
         byVisitor.clear();
     }
 
-    final class Subscriber {
+    final class Subscriber implements EventStream.Listener {
         final String visitorId;
-        private final AsyncContext async;
+        private volatile EventStream stream;
         private long lastSeq;
-        private boolean done;
+        /** The last catch-up left deliveries in the table, to be sent once the reader takes what it has. */
+        private volatile boolean behind;
 
-        Subscriber(String visitorId, AsyncContext async, long lastSeq) {
+        Subscriber(String visitorId, long lastSeq) {
             this.visitorId = visitorId;
-            this.async = async;
             this.lastSeq = lastSeq;
         }
 
+        void wake() {
+            try {
+                catchUps.execute(this::catchUp);
+            } catch (RejectedExecutionException stopping) {
+                stream.close();
+            }
+        }
+
+        /** Sends what the visitor has not had, but never more than half the stream's buffer at once. */
         synchronized void catchUp() {
-            if (done) {
+            if (!stream.isOpen()) {
                 return;
             }
             try {
                 List<Deliveries.Delivery> missed = store.inTransaction(s -> Deliveries.after(s, visitorId, lastSeq, REPLAY_LIMIT));
+                boolean heldBack = missed.size() == REPLAY_LIMIT;
                 for (Deliveries.Delivery d : missed) {
-                    if (!write("id: " + d.seq() + "\nevent: message\ndata: " + d.body() + "\n\n")) {
+                    if (stream.pendingBytes() > limits.maxPendingBytes() / 2) {
+                        heldBack = true;
+                        break;
+                    }
+                    if (!stream.send("id: " + d.seq() + "\nevent: message\ndata: " + d.body() + "\n\n")) {
                         return;
                     }
                     lastSeq = d.seq();
                 }
-            } catch (RuntimeException e) {
-                LOG.warn("stream of visitor {} could not catch up: {}", visitorId, e.getMessage());
-            }
-        }
-
-        /** @return false when the client is gone (the subscriber is then dropped) */
-        synchronized boolean write(String event) {
-            if (done) {
-                return false;
-            }
-            try {
-                ServletOutputStream out = async.getResponse().getOutputStream();
-                out.write(event.getBytes(StandardCharsets.UTF_8));
-                out.flush();
-                return true;
-            } catch (IOException | IllegalStateException e) {
-                complete();
-                return false;
-            }
-        }
-
-        synchronized void complete() {
-            if (!done) {
-                done = true;
-                closed(this);
-                try {
-                    async.complete();
-                } catch (IllegalStateException alreadyDone) {
-                    // the container completed it first (timeout or client gone)
+                behind = heldBack;
+                if (heldBack && stream.pendingBytes() == 0) {
+                    wake();
                 }
+            } catch (RuntimeException e) {
+                LOG.warn("stream of a visitor could not catch up: {}", e.getMessage());
             }
+        }
+
+        @Override
+        public void drained(EventStream s) {
+            if (behind) {
+                wake();
+            }
+        }
+
+        @Override
+        public void closed(EventStream s) {
+            if (s.end() == EventStream.End.TOO_FAR_BEHIND || s.end() == EventStream.End.STALLED) {
+                LOG.info("a visitor's stream was cut off ({}); the widget reconnects and resumes", s.end());
+            }
+            byVisitor.computeIfPresent(visitorId, (k, set) -> {
+                set.remove(this);
+                return set.isEmpty() ? null : set;
+            });
         }
     }
 }

@@ -3,6 +3,7 @@ package io.switchboard.channel.webchat.internal;
 import io.switchboard.api.CanonicalJson;
 import io.switchboard.bus.Bus;
 import io.switchboard.bus.BundleRoutes;
+import io.switchboard.rest.EventStream;
 import io.switchboard.rest.RestEndpoint;
 import io.switchboard.rest.SourceRate;
 import io.switchboard.store.Store;
@@ -44,6 +45,12 @@ public class WebchatChannel {
 
         @AttributeDefinition(description = "Minutes after which a stream is closed; the widget reconnects")
         int streamTimeoutMinutes() default 30;
+
+        @AttributeDefinition(description = "Kilobytes one stream may let wait for a slow reader before it is cut off (the widget reconnects and resumes)")
+        int streamBufferKilobytes() default 256;
+
+        @AttributeDefinition(description = "Seconds a stream's reader may take nothing while replies wait before it is cut off")
+        int streamStallSeconds() default 30;
     }
 
     static final String CHANGELOG = "io/switchboard/channel/webchat/db/changelog.xml";
@@ -59,7 +66,9 @@ public class WebchatChannel {
             throws Exception {
         store.migrate(CHANGELOG, WebchatChannel.class.getClassLoader());
         CanonicalJson json = new CanonicalJson();
-        streams = new Streams(store, config.heartbeatSeconds());
+        streams = new Streams(store, Math.max(1, config.heartbeatSeconds()), new EventStream.Limits(
+                Math.max(1, config.streamTimeoutMinutes()) * 60_000L, Math.max(16, config.streamBufferKilobytes()) * 1024,
+                Math.max(1, config.streamStallSeconds()) * 1000L));
         routes = BundleRoutes.start(context, "switchboard-webchat", bus, new WebchatRoutes(store, streams, json));
         endpoint = RestEndpoint.publish(context, "/webchat", config.maxBodyBytes(), false,
                 new VisitorApi(store, bus::inbound, config.maxTextLength(), new SourceRate(config.ratePerMinute())));
@@ -68,7 +77,7 @@ public class WebchatChannel {
         props.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_SERVLET_NAME, "switchboard-webchat-stream");
         props.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_SERVLET_ASYNC_SUPPORTED, true);
         stream = context.registerService(Servlet.class,
-                new StreamServlet(streams, json, config.streamTimeoutMinutes() * 60_000L), props);
+                new StreamServlet(streams, json), props);
         // the widget's files (widget.js, and index.html, a page hosting it) from this bundle
         Dictionary<String, Object> files = new Hashtable<>();
         files.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_RESOURCE_PATTERN, "/switchboard/webchat/*");

@@ -47,7 +47,7 @@ class WebchatFlowTest {
         bus = ArtemisBus.connect(broker.amqpUrl(), "test", "test");
         store = new JdbcStore(db.dataSource());
         store.migrate(WebchatChannel.CHANGELOG, getClass().getClassLoader());
-        streams = new Streams(store, 60);
+        streams = new Streams(store, 60, new io.switchboard.rest.EventStream.Limits(60_000, 65_536, 30_000));
         camel = new DefaultCamelContext();
         camel.addComponent("bus", BundleRoutes.busComponent(bus));
         camel.addComponent("bus-batch", BundleRoutes.batchComponent(bus));
