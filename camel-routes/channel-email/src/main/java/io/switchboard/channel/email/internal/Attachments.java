@@ -1,6 +1,9 @@
 package io.switchboard.channel.email.internal;
 
 import io.switchboard.store.StoreSession;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -26,13 +29,8 @@ final class Attachments {
 
     /** Keeps the file unless a redelivery of the same mail kept it already. */
     static void keep(StoreSession s, String id, String messageId, ReceivedMail.Attachment a) throws SQLException {
-        try (PreparedStatement ps = s.connection().prepareStatement("SELECT 1 FROM email_attachment WHERE id = ?")) {
-            ps.setString(1, id);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (rs.next()) {
-                    return;
-                }
-            }
+        if (exists(s, id)) {
+            return;
         }
         try (PreparedStatement ps = s.connection().prepareStatement(
                 "INSERT INTO email_attachment (id, message_id, name, mime_type, size, content, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
@@ -47,6 +45,48 @@ final class Attachments {
         }
     }
 
+    /**
+     * Keeps a file of a large mail as it arrives from the mail server, never whole in memory: the
+     * drivers take a stream of unknown length (H2 into its LOB store, PostgreSQL's driver through a
+     * temporary file). Unless a redelivery kept it already, when the stream is not even opened.
+     *
+     * @return the bytes kept, or -1 if it was there already
+     */
+    static long keep(StoreSession s, String id, String messageId, String name, String mimeType, InputStream content)
+            throws SQLException {
+        if (exists(s, id)) {
+            return -1;
+        }
+        Counted counted = new Counted(content);
+        try (PreparedStatement ps = s.connection().prepareStatement(
+                "INSERT INTO email_attachment (id, message_id, name, mime_type, size, content, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+            ps.setString(1, id);
+            ps.setString(2, messageId);
+            ps.setString(3, Correspondence.clip(name, 255));
+            ps.setString(4, Correspondence.clip(mimeType, 127));
+            ps.setLong(5, 0);
+            ps.setBinaryStream(6, counted);
+            ps.setObject(7, Instant.now().atOffset(ZoneOffset.UTC));
+            ps.executeUpdate();
+        }
+        // the size is known once the driver has read the stream to its end
+        try (PreparedStatement ps = s.connection().prepareStatement("UPDATE email_attachment SET size = ? WHERE id = ?")) {
+            ps.setLong(1, counted.count);
+            ps.setString(2, id);
+            ps.executeUpdate();
+        }
+        return counted.count;
+    }
+
+    private static boolean exists(StoreSession s, String id) throws SQLException {
+        try (PreparedStatement ps = s.connection().prepareStatement("SELECT 1 FROM email_attachment WHERE id = ?")) {
+            ps.setString(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
     static Optional<Stored> find(StoreSession s, String id) throws SQLException {
         try (PreparedStatement ps = s.connection().prepareStatement(
                 "SELECT id, name, mime_type, content FROM email_attachment WHERE id = ?")) {
@@ -55,6 +95,39 @@ final class Attachments {
                 return rs.next() ? Optional.of(new Stored(rs.getString(1), rs.getString(2), rs.getString(3), rs.getBytes(4)))
                         : Optional.empty();
             }
+        }
+    }
+
+    private static final class Counted extends FilterInputStream {
+        long count;
+
+        Counted(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                count++;
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            if (n > 0) {
+                count += n;
+            }
+            return n;
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            long skipped = super.skip(n);
+            count += skipped;
+            return skipped;
         }
     }
 

@@ -61,6 +61,19 @@ public class EmailChannel {
         @AttributeDefinition(description = "Mails read at most per poll")
         int batch() default 50;
 
+        @AttributeDefinition(description = "Bytes fetched at most per poll: no further mail is fetched once the poll's mails "
+                + "add up to this (the first mail always is)")
+        long batchBytes() default 104_857_600;
+
+        @AttributeDefinition(description = "A mail larger than this (in bytes, by the IMAP server's count) is never fetched "
+                + "whole: its headers and structure first, then its text into the message and each file streamed into the "
+                + "attachment store")
+        long largeMailBytes() default 2_097_152;
+
+        @AttributeDefinition(description = "The most taken from one mail, in bytes: its text and its files up to this; a "
+                + "file past it stays on the mail server (the mail is moved like any other) and the message says so")
+        long maxMailBytes() default 26_214_400;
+
         @AttributeDefinition(description = "SMTP server answers are sent through; empty: answers wait on sb.outbound.email")
         String smtpHost() default "";
 
@@ -120,7 +133,9 @@ public class EmailChannel {
                 config.timeoutSeconds(), config.trustAllCertificates());
         String from = config.fromAddress().isBlank() ? config.username() : config.fromAddress();
         mailbox = imap.configured()
-                ? new Mailbox(imap, config.folder(), config.processedFolder(), config.batch(), poll, runtime) : null;
+                ? new Mailbox(imap, config.folder(), config.processedFolder(), config.batch(),
+                        new Mailbox.Limits(config.largeMailBytes(), config.maxMailBytes(), config.batchBytes()), poll, runtime)
+                : null;
         MailSender sender = smtp.configured() && from.contains("@") ? new MailSender(smtp, from, config.fromName(), runtime) : null;
         if (mailbox == null) {
             LOG.info("Email: no imapHost in {}: customers' mail is not read", "etc/io.switchboard.channel.email.cfg");
@@ -139,7 +154,7 @@ public class EmailChannel {
             throw e;
         }
         LOG.info("Email channel active: IMAP {}, SMTP {}", mailbox == null ? "off" : imap + " " + config.folder(),
-                sender == null ? "off" : smtp + " as " + from);
+                sender == null ? "off" : smtp);
     }
 
     @Deactivate

@@ -10,6 +10,7 @@ import io.switchboard.bus.Bus;
 import io.switchboard.bus.DeadLetters;
 import io.switchboard.rest.SourceRate;
 import io.switchboard.store.Store;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -103,6 +104,11 @@ final class EmailRoutes extends RouteBuilder {
             public void take(byte[] raw, String sender, String messageId) {
                 EmailRoutes.this.take(raw, sender, messageId);
             }
+
+            @Override
+            public void keep(String attachmentId, String mailId, String name, String mimeType, InputStream content) {
+                store.inTransaction(s -> Attachments.keep(s, attachmentId, mailId, name, mimeType, content));
+            }
         };
     }
 
@@ -126,11 +132,14 @@ final class EmailRoutes extends RouteBuilder {
         String id = nameId(mail.messageId());
         List<String> attachmentIds = new ArrayList<>();
         for (int i = 0; i < mail.attachments().size(); i++) {
-            attachmentIds.add(nameId(mail.messageId() + "/" + i));
+            String stored = mail.attachments().get(i).storedId();
+            attachmentIds.add(stored != null ? stored : nameId(mail.messageId() + "/" + i));
         }
         Optional<Correspondence.Sent> repliedTo = store.inTransaction(s -> {
             for (int i = 0; i < mail.attachments().size(); i++) {
-                Attachments.keep(s, attachmentIds.get(i), id, mail.attachments().get(i));
+                if (mail.attachments().get(i).storedId() == null) {
+                    Attachments.keep(s, attachmentIds.get(i), id, mail.attachments().get(i));
+                }
             }
             Correspondence.wrote(s, address, mail);
             return Correspondence.ours(s, mail.references());

@@ -9,6 +9,8 @@ import jakarta.mail.Session;
 import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.ContentType;
 import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.InternetHeaders;
+import jakarta.mail.internet.MimeBodyPart;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.ParseException;
 import java.io.ByteArrayInputStream;
@@ -34,6 +36,9 @@ import java.util.regex.Pattern;
  * reads (text/plain preferred in multipart/alternative, HTML made into text where there is no
  * plain text), every attachment with its bytes, the headers that thread a conversation. What cannot
  * be read raises {@link UnreadableMailException}, never a half-read message.
+ *
+ * <p>A large mail arrives as {@link LargeMail} left it: its files already in the attachment store,
+ * each named by a {@code message/external-body} part in its place.
  */
 final class MailReader {
 
@@ -91,8 +96,8 @@ final class MailReader {
         } catch (AddressException ignored) {
             // who it was sent to is informative only
         }
-        Body body = new Body();
-        walk(m, body, 0);
+        Body body = new Body(messageId);
+        walk(m, body, 0, "");
         String name = from.getPersonal() != null ? EncodedWords.decode(from.getPersonal()).strip() : null;
         return new ReceivedMail(messageId, from.getAddress().toLowerCase(Locale.ROOT), name == null || name.isEmpty() ? null : name,
                 to, subject == null ? "" : subject.strip(), List.copyOf(references), sent.truncatedTo(ChronoUnit.MICROS),
@@ -111,7 +116,8 @@ final class MailReader {
         try {
             parsed = InternetAddress.parseHeader(Charsets.rawHeader(header), false);
         } catch (AddressException e) {
-            throw new UnreadableMailException("unreadable From address: " + header, e);
+            // the reason goes to the dead letter and the log: not the address itself
+            throw new UnreadableMailException("unreadable From address", e);
         }
         for (InternetAddress a : parsed) {
             String address = a.getAddress();
@@ -120,7 +126,7 @@ final class MailReader {
                 return a;
             }
         }
-        throw new UnreadableMailException("no usable From address: " + header);
+        throw new UnreadableMailException("no usable From address");
     }
 
     static String firstId(String header) {
@@ -147,15 +153,28 @@ final class MailReader {
 
     /** Text and attachments, gathered while walking the MIME tree. */
     private static final class Body {
+        final String messageId;
         final List<String> texts = new ArrayList<>();
+        final List<String> notes = new ArrayList<>();
         final List<ReceivedMail.Attachment> attachments = new ArrayList<>();
 
+        Body(String messageId) {
+            this.messageId = messageId;
+        }
+
         String text() {
-            return String.join("\n\n", texts).strip();
+            List<String> all = new ArrayList<>(texts);
+            all.addAll(notes);
+            return String.join("\n\n", all).strip();
         }
     }
 
-    private void walk(Part part, Body body, int depth) throws MessagingException, IOException {
+    /** A part's place in the tree, as {@link LargeMail} numbers it: "" for the mail, "1.2" for the second in the first. */
+    static String section(String parent, int index) {
+        return parent.isEmpty() ? String.valueOf(index + 1) : parent + "." + (index + 1);
+    }
+
+    private void walk(Part part, Body body, int depth, String section) throws MessagingException, IOException {
         if (depth > MAX_DEPTH) {
             throw new UnreadableMailException("MIME parts nested deeper than " + MAX_DEPTH);
         }
@@ -163,20 +182,23 @@ final class MailReader {
         String disposition = disposition(part);
         String fileName = fileName(part, type);
         boolean attachment = Part.ATTACHMENT.equalsIgnoreCase(disposition) || fileName != null;
+        if (type.match("message/external-body") && external(part, type, body, section)) {
+            return;
+        }
         if (type.match("multipart/*")) {
             Object content = part.getContent();
             if (!(content instanceof Multipart mp)) {
                 throw new UnreadableMailException("a " + type.getBaseType() + " part that is not multipart");
             }
             if (type.match("multipart/alternative")) {
-                Part chosen = alternative(mp);
-                if (chosen != null) {
-                    walk(chosen, body, depth + 1);
+                int chosen = alternative(mp);
+                if (chosen >= 0) {
+                    walk(mp.getBodyPart(chosen), body, depth + 1, section(section, chosen));
                 }
                 return;
             }
             for (int i = 0; i < mp.getCount(); i++) {
-                walk(mp.getBodyPart(i), body, depth + 1);
+                walk(mp.getBodyPart(i), body, depth + 1, section(section, i));
             }
             return;
         }
@@ -193,26 +215,68 @@ final class MailReader {
                 !Part.ATTACHMENT.equalsIgnoreCase(disposition)));
     }
 
-    /** text/plain if there is one, else the richest part we can read (the last, by MIME's rule). */
-    private static Part alternative(Multipart mp) throws MessagingException {
-        Part html = null;
-        Part other = null;
+    /**
+     * A file {@link LargeMail} kept in the attachment store, or one it left on the mail server, in
+     * place of the part it was. A stored file counts only under the id LargeMail gives this mail's
+     * part at this place: a mail cannot point at another mail's files.
+     *
+     * @return false for any other external body, read like any other part
+     */
+    private static boolean external(Part part, ContentType type, Body body, String section)
+            throws MessagingException, IOException {
+        String access = type.getParameter("access-type");
+        boolean stored = LargeMail.STORED.equalsIgnoreCase(access);
+        if (!stored && !LargeMail.LEFT.equalsIgnoreCase(access)) {
+            return false;
+        }
+        String id = type.getParameter("id");
+        if (stored && (id == null || !id.equals(LargeMail.storedId(body.messageId, section)))) {
+            return false;
+        }
+        MimeBodyPart file;
+        try (InputStream in = part.getInputStream()) {
+            file = new MimeBodyPart(new InternetHeaders(in), new byte[0]);
+        }
+        ContentType fileType = contentType(file);
+        String name = fileName(file, fileType);
+        if (name == null) {
+            name = defaultName(fileType, body.attachments.size() + 1);
+        }
+        if (stored) {
+            body.attachments.add(new ReceivedMail.Attachment(name, fileType.getBaseType().toLowerCase(Locale.ROOT), null,
+                    !Part.ATTACHMENT.equalsIgnoreCase(disposition(file)), id));
+        } else {
+            long size;
+            try {
+                size = Long.parseLong(type.getParameter("size"));
+            } catch (RuntimeException unknown) {
+                size = -1;
+            }
+            body.notes.add(LargeMail.leftNote(name, size));
+        }
+        return true;
+    }
+
+    /** text/plain if there is one, else the richest part we can read (the last, by MIME's rule); -1: none. */
+    private static int alternative(Multipart mp) throws MessagingException {
+        int html = -1;
+        int other = -1;
         for (int i = 0; i < mp.getCount(); i++) {
             BodyPart p = mp.getBodyPart(i);
             ContentType t = contentType(p);
             if (t.match("text/plain") && !Part.ATTACHMENT.equalsIgnoreCase(disposition(p))) {
-                return p;
+                return i;
             }
             if (t.match("text/html")) {
-                html = p;
+                html = i;
             } else if (t.match("multipart/*")) {
-                other = p;
+                other = i;
             }
         }
-        return html != null ? html : other != null ? other : mp.getCount() > 0 ? mp.getBodyPart(mp.getCount() - 1) : null;
+        return html >= 0 ? html : other >= 0 ? other : mp.getCount() - 1;
     }
 
-    private static ContentType contentType(Part part) throws MessagingException {
+    static ContentType contentType(Part part) throws MessagingException {
         String header = part.getContentType();
         try {
             return new ContentType(header == null ? "text/plain" : header);
@@ -222,7 +286,7 @@ final class MailReader {
         }
     }
 
-    private static String disposition(Part part) {
+    static String disposition(Part part) {
         try {
             return part.getDisposition();
         } catch (MessagingException e) {
@@ -230,7 +294,7 @@ final class MailReader {
         }
     }
 
-    private static String fileName(Part part, ContentType type) {
+    static String fileName(Part part, ContentType type) {
         String name;
         try {
             name = part.getFileName();
@@ -249,12 +313,16 @@ final class MailReader {
         return name.isBlank() ? null : name.length() > 200 ? name.substring(name.length() - 200) : name;
     }
 
-    private static String defaultName(ContentType type, int n) {
+    static String defaultName(ContentType type, int n) {
+        return defaultName(type, String.valueOf(n));
+    }
+
+    static String defaultName(ContentType type, String label) {
         if (type.match("message/rfc822")) {
-            return "message-" + n + ".eml";
+            return "message-" + label + ".eml";
         }
         String sub = type.getSubType() == null ? "bin" : type.getSubType().toLowerCase(Locale.ROOT);
-        return "attachment-" + n + "." + (sub.matches("[a-z0-9]{1,8}") ? sub : "bin");
+        return "attachment-" + label + "." + (sub.matches("[a-z0-9]{1,8}") ? sub : "bin");
     }
 
     private static byte[] bytes(Part part) throws MessagingException, IOException {

@@ -53,7 +53,7 @@ record MailServer(String host, int port, String security, String username, Strin
 
     @Override
     public String toString() {
-        // never the password
-        return (username == null || username.isBlank() ? "" : username + "@") + host + ":" + port + " (" + security + ")";
+        // it is logged: never the password, nor the login, which is usually a mail address
+        return host + ":" + port + " (" + security + ")";
     }
 }

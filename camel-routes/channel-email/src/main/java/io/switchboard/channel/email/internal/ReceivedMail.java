@@ -14,7 +14,16 @@ import java.util.List;
 record ReceivedMail(String messageId, String from, String fromName, String to, String subject,
                     List<String> references, Instant sent, String text, List<Attachment> attachments) {
 
-    /** A file in the mail; {@code inline} for a picture the HTML shows in place. */
-    record Attachment(String name, String mimeType, byte[] content, boolean inline) {
+    /**
+     * A file in the mail; {@code inline} for a picture the HTML shows in place.
+     *
+     * @param content  the bytes; null for a file of a large mail, which is in the attachment store already
+     * @param storedId where the attachment store has it; null while it is only in {@code content}
+     */
+    record Attachment(String name, String mimeType, byte[] content, boolean inline, String storedId) {
+
+        Attachment(String name, String mimeType, byte[] content, boolean inline) {
+            this(name, mimeType, content, inline, null);
+        }
     }
 }

@@ -85,9 +85,17 @@ class EmailFlowTest {
     }
 
     void startChannel(int ratePerMinute) throws Exception {
+        startChannel(ratePerMinute, Mailbox.Limits.DEFAULT);
+    }
+
+    void startChannel(int ratePerMinute, Mailbox.Limits limits) throws Exception {
+        startChannel(ratePerMinute, limits, "Switchboard");
+    }
+
+    void startChannel(int ratePerMinute, Mailbox.Limits limits, String processedFolder) throws Exception {
         MailServer imap = new MailServer("127.0.0.1", mail.getImap().getPort(), "none", SERVICE, PASSWORD, 5, false);
         MailServer smtp = new MailServer("127.0.0.1", mail.getSmtp().getPort(), "none", SERVICE, PASSWORD, 5, false);
-        mailbox = new Mailbox(imap, "INBOX", "Switchboard", 50, Duration.ofMillis(300), runtime);
+        mailbox = new Mailbox(imap, "INBOX", processedFolder, 50, limits, Duration.ofMillis(300), runtime);
         camel = new DefaultCamelContext();
         camel.addComponent("bus", BundleRoutes.busComponent(bus));
         camel.addRoutes(new EmailRoutes(bus, store, json, new MailReader(runtime), mailbox,
@@ -112,6 +120,41 @@ class EmailFlowTest {
 
     void deliver(byte[] raw) throws Exception {
         service.deliver(new MimeMessage(Session.getInstance(new Properties()), new ByteArrayInputStream(raw)));
+    }
+
+    /** A mail from a file, as GreenMail takes it: parsed, its parts left in the file. */
+    void deliver(java.nio.file.Path file) throws Exception {
+        try (jakarta.mail.util.SharedFileInputStream in = new jakarta.mail.util.SharedFileInputStream(file.toFile())) {
+            service.deliver(new MimeMessage(Session.getInstance(new Properties()), in));
+        }
+    }
+
+    /** Size and SHA-256 of a kept attachment, read from its column as a stream. */
+    String[] kept(String attachmentId) {
+        return store.inTransaction(s -> {
+            try (java.sql.PreparedStatement ps = s.connection().prepareStatement(
+                    "SELECT size, content FROM email_attachment WHERE id = ?")) {
+                ps.setString(1, attachmentId);
+                try (java.sql.ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        return null;
+                    }
+                    java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+                    long read = 0;
+                    try (java.io.InputStream in = rs.getBinaryStream(2)) {
+                        byte[] buffer = new byte[1 << 16];
+                        for (int n; (n = in.read(buffer)) > 0; ) {
+                            sha.update(buffer, 0, n);
+                            read += n;
+                        }
+                    }
+                    return new String[] {String.valueOf(rs.getLong(1)), String.valueOf(read),
+                            java.util.HexFormat.of().formatHex(sha.digest())};
+                } catch (java.security.NoSuchAlgorithmException | java.io.IOException e) {
+                    throw new java.sql.SQLException(e);
+                }
+            }
+        });
     }
 
     Message inbound(long timeoutMs) throws Exception {
@@ -312,6 +355,63 @@ class EmailFlowTest {
             assertArrayEquals(new int[] {1, 1}, folder("INBOX"), "without a processed folder a taken mail is flagged \\Seen");
             assertEquals(0, box.poll((raw, from, id) -> { }), "a \\Seen mail was read again");
         }
+    }
+
+    @Test
+    void aSixtyMegabyteMailIsReadPartByPartItsFileStreamedIntoTheStore(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        Mails.Large large = Mails.large(dir.resolve("large.eml"), CUSTOMER, "large@kunde.example.cn",
+                "扫描件在附件里，请查收。", 45L << 20, 60);
+        assertTrue(large.size() > 60_000_000, "not a 60 MB mail: " + large.size());
+        deliver(large.file());
+        deliver(Mails.plain(CUSTOMER, "after@kunde.example.cn", "hi", null, "下一封"));
+        // handled mail flagged \Seen, not moved: GreenMail copies a moved mail in memory, in this same heap
+        startChannel(0, new Mailbox.Limits(2L << 20, 100L << 20, 50L << 20), "");
+        long started = System.nanoTime();
+
+        Message in = inbound(60_000);
+        assertNotNull(in, "the large mail did not reach sb.inbound");
+        long ms = (System.nanoTime() - started) / 1_000_000;
+        assertEquals("large@kunde.example.cn", in.channelMessageId());
+        assertEquals("扫描件在附件里，请查收。", in.text());
+        assertEquals("扫描件 scan", in.headers().get("emailSubject"));
+        assertEquals(2, in.parts().size());
+        ContentPart file = in.parts().get(1);
+        assertEquals(ContentPart.Kind.FILE, file.kind());
+        assertEquals("scan.pdf", file.name());
+        assertEquals("application/pdf", file.mimeType());
+        String[] kept = kept(Attachments.idIn(file.url()));
+        assertNotNull(kept, "the file was not kept");
+        assertEquals(List.of(String.valueOf(large.fileBytes()), String.valueOf(large.fileBytes()), large.sha256()),
+                List.of(kept));
+        // 60 MB fetched: the poll's byte budget leaves the next mail for the next poll, which takes it
+        Message next = inbound(10_000);
+        assertNotNull(next);
+        assertEquals("下一封", next.text());
+        await("both mails to be flagged handled", () -> folder("INBOX")[1] == 2);
+        System.out.println("A " + large.size() + "-byte mail reached sb.inbound in " + ms + " ms; max heap "
+                + Runtime.getRuntime().maxMemory() / 1_048_576 + " MB");
+    }
+
+    @Test
+    void aFilePastTheMailLimitStaysOnTheServerAndTheMessageSaysSo(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        Mails.Large large = Mails.large(dir.resolve("large.eml"), CUSTOMER, "too-large@kunde.example.cn", "见附件", 6L << 20, 7);
+        deliver(large.file());
+        startChannel(0, new Mailbox.Limits(1L << 20, 4L << 20, 50L << 20));
+        Message in = inbound(20_000);
+        assertNotNull(in, "the mail was lost");
+        assertEquals(1, in.parts().size(), "a file past the limit was taken");
+        assertTrue(in.text().startsWith("见附件\n\n[The file \"scan.pdf\" (6.0 MB) was not taken"), in.text());
+        await("the mail to be moved like any other", () -> folder("INBOX")[0] == 0 && folder("Switchboard")[0] == 1);
+        int files = store.inTransaction(s -> {
+            try (java.sql.Statement st = s.connection().createStatement();
+                 java.sql.ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM email_attachment")) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        });
+        assertEquals(0, files);
     }
 
     @Test

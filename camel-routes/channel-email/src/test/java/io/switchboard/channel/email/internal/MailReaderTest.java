@@ -83,6 +83,26 @@ class MailReaderTest {
     }
 
     @Test
+    void markupNeverClosedIsReadInOnePass() {
+        // 200,000 unclosed <style> tags took the pattern-based reader minutes; a parser takes them as the
+        // text of one style element, which is not shown
+        String styles = "<p>您好，请回电</p>" + "<style>".repeat(200_000) + "p{color:red}";
+        ReceivedMail m = reader.read(Mails.bytes("From: c@example.com\nSubject: hi\nContent-Type: text/html; charset=UTF-8\n"
+                + "Content-Transfer-Encoding: base64\n\n" + Mails.b(styles, StandardCharsets.UTF_8) + "\n"));
+        assertEquals("您好，请回电", m.text());
+        assertEquals("您好\n\n请回电", HtmlText.toText("<p>您好</p>" + "<div>".repeat(200_000) + "请回电"));
+        assertEquals("您好", HtmlText.toText("<p>您好</p>" + "<!--".repeat(200_000) + "x"));
+        assertEquals("您好 请回电", HtmlText.toText("<p>您好</p>" + "<b><i>".repeat(100_000) + "请回电").replace('\n', ' '));
+    }
+
+    @Test
+    void tablesAndLinksAsAnAgentReadsThem() {
+        assertEquals("单号 SF123\n\n状态 在途\n\nhttps://example.com/x\n官网 (https://example.com/)",
+                HtmlText.toText("<table><tr><th>单号</th><td>SF123</td></tr><tr><td>状态</td><td>在途</td></tr></table>"
+                        + "<a href=\"https://example.com/x\">https://example.com/x</a><br><a href=\"https://example.com/\">官网</a>"));
+    }
+
+    @Test
     void referencesAreReadNearestFirst() {
         ReceivedMail m = reader.read(Mails.bytes("From: c@example.com\nMessage-ID: <3@x>\nIn-Reply-To: <2@x>\n"
                 + "References: <1@x>\n <2@x>\n\nhi\n"));

@@ -78,4 +78,55 @@ final class Mails {
                 inReplyTo == null ? "" : "In-Reply-To: <" + inReplyTo + ">\nReferences: <" + inReplyTo + ">\n",
                 Base64.getMimeEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8))));
     }
+
+    /** A large mail written to a file as it is made, never whole in memory. */
+    record Large(java.nio.file.Path file, long size, long fileBytes, String sha256) {
+    }
+
+    /**
+     * A mail from {@code from}: a text part, then a PDF of {@code fileBytes} pseudo-random bytes (the
+     * same for the same seed), base64 as clients send it.
+     */
+    static Large large(java.nio.file.Path file, String from, String messageId, String text, long fileBytes, long seed)
+            throws Exception {
+        java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+        try (java.io.OutputStream out = new java.io.BufferedOutputStream(java.nio.file.Files.newOutputStream(file), 1 << 16)) {
+            out.write(bytes("""
+                    From: %s
+                    To: service@example.com
+                    Subject: =?UTF-8?B?%s?=
+                    Message-ID: <%s>
+                    MIME-Version: 1.0
+                    Content-Type: multipart/mixed; boundary="big"
+
+                    --big
+                    Content-Type: text/plain; charset=UTF-8
+                    Content-Transfer-Encoding: base64
+
+                    %s
+                    --big
+                    Content-Type: application/pdf; name="scan.pdf"
+                    Content-Disposition: attachment; filename="scan.pdf"
+                    Content-Transfer-Encoding: base64
+
+                    """.formatted(from, b("扫描件 scan", StandardCharsets.UTF_8), messageId,
+                    Base64.getMimeEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8)))));
+            java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
+            Base64.Encoder lines = Base64.getMimeEncoder();
+            byte[] chunk = new byte[57 * 1024];
+            for (long left = fileBytes; left > 0; ) {
+                int n = (int) Math.min(chunk.length, left);
+                for (int i = 0; i < n; i++) {
+                    chunk[i] = (byte) random.nextInt(256);
+                }
+                sha.update(chunk, 0, n);
+                byte[] encoded = lines.encode(n == chunk.length ? chunk : java.util.Arrays.copyOf(chunk, n));
+                out.write(encoded);
+                out.write(new byte[] {'\r', '\n'});
+                left -= n;
+            }
+            out.write(bytes("--big--\n"));
+        }
+        return new Large(file, java.nio.file.Files.size(file), fileBytes, java.util.HexFormat.of().formatHex(sha.digest()));
+    }
 }
