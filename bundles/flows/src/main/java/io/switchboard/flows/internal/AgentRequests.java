@@ -10,6 +10,7 @@ import io.switchboard.api.TimelineEntry;
 import io.switchboard.bus.Bus;
 import io.switchboard.bus.BusUnavailableException;
 import io.switchboard.bus.DeadLetters;
+import io.switchboard.bus.OutageLog;
 import io.switchboard.conversation.AgentDesk;
 import io.switchboard.conversation.CustomerDirectory;
 import io.switchboard.store.Store;
@@ -88,9 +89,10 @@ final class AgentRequests {
                         .errorHandler(DeadLetters.forAddress(REPLIES))
                         .process(exchange -> answer(json.fromJson(exchange.getMessage().getMandatoryBody(String.class),
                                 SystemReply.class)));
+                OutageLog sweeping = new OutageLog(LOG, "flows-agent-sweep", sweep);
                 from("timer:flows-agent-sweep?delay=" + sweep.toMillis() + "&period=" + sweep.toMillis())
                         .routeId("flows-agent-sweep")
-                        .process(exchange -> sweep());
+                        .process(exchange -> sweeping.run(AgentRequests.this::sweep));
             }
         };
     }

@@ -9,6 +9,7 @@ import io.switchboard.bot.BotSkill;
 import io.switchboard.bus.Bus;
 import io.switchboard.bus.BundleRoutes;
 import io.switchboard.bus.DeadLetters;
+import io.switchboard.bus.OutageLog;
 import io.switchboard.conversation.AgentDesk;
 import io.switchboard.conversation.CustomerDirectory;
 import io.switchboard.rest.RestEndpoint;
@@ -155,9 +156,10 @@ public class FlowService {
                         .errorHandler(DeadLetters.forAddress(PickupFlows.EVENTS))
                         .process(exchange -> pickups.follow(json.fromJson(exchange.getMessage().getMandatoryBody(String.class),
                                 BusinessEvent.class)));
+                OutageLog sweeping = new OutageLog(LOG, "flows-pickup-sweep", sweep);
                 from("timer:flows-pickup-sweep?delay=" + sweep.toMillis() + "&period=" + sweep.toMillis())
                         .routeId("flows-pickup-sweep")
-                        .process(exchange -> pickups.sweep());
+                        .process(exchange -> sweeping.run(pickups::sweep));
             }
         };
     }
@@ -201,9 +203,10 @@ public class FlowService {
                             }
                         });
 
+                OutageLog sweeping = new OutageLog(LOG, "flows-sweep", sweep);
                 from("timer:flows-sweep?delay=" + sweep.toMillis() + "&period=" + sweep.toMillis())
                         .routeId("flows-sweep")
-                        .process(exchange -> flows.sweep());
+                        .process(exchange -> sweeping.run(flows::sweep));
             }
         };
     }

@@ -6,6 +6,7 @@ import io.switchboard.api.DomainEvent;
 import io.switchboard.bus.Bus;
 import io.switchboard.bus.BundleRoutes;
 import io.switchboard.bus.DeadLetters;
+import io.switchboard.bus.OutageLog;
 import io.switchboard.conversation.AgentDesk;
 import io.switchboard.rest.RestEndpoint;
 import io.switchboard.store.Store;
@@ -25,6 +26,8 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The KPI bundle's one DS component: owns its CamelContext (the refresh that reads, judges and
@@ -35,6 +38,8 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 @Component(immediate = true, configurationPid = "io.switchboard.kpis", service = {})
 @Designate(ocd = KpiService.Config.class)
 public class KpiService {
+
+    private static final Logger LOG = LoggerFactory.getLogger(KpiService.class);
 
     @ObjectClassDefinition(name = "Switchboard KPIs")
     public @interface Config {
@@ -142,9 +147,10 @@ public class KpiService {
                         .routeId(EVENTS_ROUTE)
                         .process(exchange -> clusters.heard(json.fromJson(
                                 exchange.getMessage().getMandatoryBody(String.class), DomainEvent.class)));
+                OutageLog refreshing = new OutageLog(LOG, REFRESH_ROUTE, Duration.ofMillis(period));
                 from("timer:kpis-refresh?delay=1000&period=" + period)
                         .routeId(REFRESH_ROUTE)
-                        .process(exchange -> mbeans.cover(board.refresh()));
+                        .process(exchange -> refreshing.run(() -> mbeans.cover(board.refresh())));
             }
         };
     }

@@ -6,10 +6,12 @@ import io.switchboard.api.CanonicalJson;
 import io.switchboard.bus.Bus;
 import io.switchboard.bus.BundleRoutes;
 import io.switchboard.bus.DeadLetters;
+import io.switchboard.bus.OutageLog;
 import io.switchboard.conversation.AgentDesk;
 import io.switchboard.rest.RestEndpoint;
 import io.switchboard.store.Store;
 import io.switchboard.workorders.WorkOrders;
+import java.time.Duration;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Optional;
@@ -26,6 +28,8 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The proactive bundle's one DS component: owns its CamelContext (business events off
@@ -35,6 +39,8 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 @Component(immediate = true, configurationPid = "io.switchboard.proactive", service = {})
 @Designate(ocd = ProactiveService.Config.class)
 public class ProactiveService {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ProactiveService.class);
 
     @ObjectClassDefinition(name = "Switchboard proactive service")
     public @interface Config {
@@ -71,9 +77,10 @@ public class ProactiveService {
                         .routeId(INBOUND_ROUTE)
                         .process(exchange -> outreach.take(
                                 json.fromJson(exchange.getMessage().getMandatoryBody(String.class), BusinessEvent.class)));
+                OutageLog sweeping = new OutageLog(LOG, "proactive-sweep", Duration.ofMillis(period));
                 from("timer:proactive-sweep?delay=" + period + "&period=" + period)
                         .routeId("proactive-sweep")
-                        .process(exchange -> outreach.sendDue());
+                        .process(exchange -> sweeping.run(outreach::sendDue));
             }
         });
         try {

@@ -6,9 +6,11 @@ import io.switchboard.api.Assignment;
 import io.switchboard.api.Conversation;
 import io.switchboard.api.ConversationState;
 import io.switchboard.api.Customer;
+import io.switchboard.api.Outage;
 import io.switchboard.api.QueuedConversation;
 import io.switchboard.api.RoutingRequest;
 import io.switchboard.api.RoutingStrategy;
+import io.switchboard.bus.OutageLog;
 import io.switchboard.conversation.AgentDesk;
 import io.switchboard.store.Store;
 import io.switchboard.store.StoreSession;
@@ -86,6 +88,8 @@ public final class Rounds implements AutoCloseable {
     private volatile Instant lastRoundAt;
     private volatile String lastError;
     private final Set<String> logged = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** Says a failed round: the database away once, not every half second until it is back. */
+    private volatile OutageLog roundsLog = new OutageLog(LOG, "routing rounds", Duration.ofMillis(500));
     /** Queues below their service-level target as of the last snapshot; only the routing thread uses it. */
     private Set<String> breached = Set.of();
     /** Whether the KPI bundle's table was seen; it is not looked for again once it was. */
@@ -109,7 +113,9 @@ public final class Rounds implements AutoCloseable {
 
     /** Rounds every {@code intervalMillis} from now on, the first at once. */
     void start(long intervalMillis) {
-        thread.scheduleWithFixedDelay(this::scheduled, 0, Math.max(10, intervalMillis), TimeUnit.MILLISECONDS);
+        long every = Math.max(10, intervalMillis);
+        roundsLog = new OutageLog(LOG, "routing rounds", Duration.ofMillis(every));
+        thread.scheduleWithFixedDelay(this::scheduled, 0, every, TimeUnit.MILLISECONDS);
     }
 
     /** Something changed that routing may act on: a round soon, coalesced with others asked for meanwhile. */
@@ -130,8 +136,11 @@ public final class Rounds implements AutoCloseable {
         } catch (RuntimeException | LinkageError e) {
             // a periodic task that throws is never run again; the next round may well succeed
             failures.incrementAndGet();
-            failed("routing round failed: " + e, e);
+            lastError = "routing round failed: " + e;
+            roundsLog.failed(e);
+            return;
         }
+        roundsLog.worked();
     }
 
     /** One round, on the caller's thread. Not to be called while {@link #start started}. */
@@ -247,6 +256,7 @@ public final class Rounds implements AutoCloseable {
         Set<String> agents = new HashSet<>();
         request.agents().forEach(a -> agents.add(a.agent().id()));
         List<Assignment> applied = new ArrayList<>();
+        RuntimeException outage = null;
         for (Assignment a : decided) {
             if (a == null || !agents.contains(a.agentId()) || !queued.remove(a.conversationId())) {
                 continue;
@@ -260,9 +270,15 @@ public final class Rounds implements AutoCloseable {
             } catch (NoSuchElementException | IllegalStateException | IllegalArgumentException e) {
                 lostRaces.incrementAndGet();
             } catch (RuntimeException e) {
-                // the database or the bus is down: the rest would fail alike; the next round retries
-                failures.incrementAndGet();
-                failed("assigning " + a.conversationId() + " to " + a.agentId() + " failed: " + e, e);
+                // the rest would fail alike; the next round retries
+                if (Outage.isOutage(e)) {
+                    // the round fails with it once what was applied is recorded, and the outage is said once,
+                    // not once per conversation it held up
+                    outage = e;
+                } else {
+                    failures.incrementAndGet();
+                    failed("assigning " + a.conversationId() + " to " + a.agentId() + " failed: " + e, e);
+                }
                 break;
             }
         }
@@ -276,6 +292,9 @@ public final class Rounds implements AutoCloseable {
                 }
                 return null;
             });
+        }
+        if (outage != null) {
+            throw outage;
         }
         return applied;
     }

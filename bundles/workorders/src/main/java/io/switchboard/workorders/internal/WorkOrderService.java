@@ -4,6 +4,7 @@ import io.switchboard.api.CanonicalJson;
 import io.switchboard.bot.BotSkill;
 import io.switchboard.bus.Bus;
 import io.switchboard.bus.BundleRoutes;
+import io.switchboard.bus.OutageLog;
 import io.switchboard.conversation.AgentDesk;
 import io.switchboard.rest.RestEndpoint;
 import io.switchboard.store.Store;
@@ -28,6 +29,8 @@ import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The work-orders bundle's one DS component: publishes {@link WorkOrders}, owns the bundle's
@@ -37,6 +40,8 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 @Component(immediate = true, configurationPid = "io.switchboard.workorders", service = WorkOrders.class)
 @Designate(ocd = WorkOrderService.Config.class)
 public class WorkOrderService implements WorkOrders {
+
+    private static final Logger LOG = LoggerFactory.getLogger(WorkOrderService.class);
 
     @ObjectClassDefinition(name = "Switchboard work orders")
     public @interface Config {
@@ -66,9 +71,10 @@ public class WorkOrderService implements WorkOrders {
         routes = BundleRoutes.start(context, "switchboard-workorders", bus, new RouteBuilder() {
             @Override
             public void configure() {
+                OutageLog sweeping = new OutageLog(LOG, "workorders-sweep", Duration.ofMillis(period));
                 from("timer:workorders-sweep?delay=" + period + "&period=" + period)
                         .routeId("workorders-sweep")
-                        .process(exchange -> board.sweep());
+                        .process(exchange -> sweeping.run(board::sweep));
             }
         });
         try {

@@ -8,6 +8,7 @@ import io.switchboard.api.Direction;
 import io.switchboard.api.Message;
 import io.switchboard.bus.Bus;
 import io.switchboard.bus.DeadLetters;
+import io.switchboard.bus.OutageLog;
 import io.switchboard.rest.SourceRate;
 import io.switchboard.store.Store;
 import java.io.InputStream;
@@ -25,6 +26,8 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Poll: the IMAP folder, every {@code pollInterval}; each mail goes on {@link #RECEIVED} as it was
@@ -39,6 +42,8 @@ import org.apache.camel.builder.RouteBuilder;
  * fails, and replayable once the reader is fixed.
  */
 final class EmailRoutes extends RouteBuilder {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EmailRoutes.class);
 
     static final String CHANNEL = "email";
     /** Mails as received (RFC 5322 bytes, one char per byte), before they are read. */
@@ -77,8 +82,9 @@ final class EmailRoutes extends RouteBuilder {
     @Override
     public void configure() {
         if (mailbox != null) {
+            OutageLog polling = new OutageLog(LOG, "email-poll", pollInterval);
             from("timer:email-poll?delay=1000&period=" + pollInterval.toMillis()).routeId("email-poll")
-                    .process(exchange -> mailbox.poll(intake()));
+                    .process(exchange -> polling.run(() -> mailbox.poll(intake())));
         }
 
         from("bus:queue:" + RECEIVED + "?transacted=true&asyncStartListener=true").routeId("email-received")

@@ -5,6 +5,7 @@ import io.switchboard.api.CanonicalJson;
 import io.switchboard.api.ContentPart;
 import io.switchboard.api.Message;
 import io.switchboard.bus.DeadLetters;
+import io.switchboard.bus.OutageLog;
 import io.switchboard.store.Store;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -53,9 +54,10 @@ final class SmsRoutes extends RouteBuilder {
                 .errorHandler(DeadLetters.forAddress(OUTBOUND))
                 .process(this::send);
 
+        OutageLog sweeping = new OutageLog(LOG, "sms-sweep", sweep);
         from("timer:sms-sweep?delay=" + sweep.toMillis() + "&period=" + sweep.toMillis())
                 .routeId("sms-sweep")
-                .process(exchange -> sweep());
+                .process(exchange -> sweeping.run(this::sweep));
     }
 
     /**

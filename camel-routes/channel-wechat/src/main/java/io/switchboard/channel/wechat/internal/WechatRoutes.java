@@ -5,6 +5,7 @@ import io.switchboard.api.CanonicalJson;
 import io.switchboard.api.Direction;
 import io.switchboard.api.Message;
 import io.switchboard.bus.DeadLetters;
+import io.switchboard.bus.OutageLog;
 import io.switchboard.store.Store;
 import java.time.Clock;
 import java.time.Duration;
@@ -12,6 +13,8 @@ import java.util.List;
 import java.util.Map;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Out: agents' and the bot's messages from
@@ -19,6 +22,8 @@ import org.apache.camel.builder.RouteBuilder;
  * refuses is retried, then dead-lettered with WeChat's errcode as the reason.
  */
 final class WechatRoutes extends RouteBuilder {
+
+    private static final Logger LOG = LoggerFactory.getLogger(WechatRoutes.class);
 
     static final String OUTBOUND = BusAddress.outbound(Pushes.CHANNEL);
     static final Duration REMEMBER_SENT = Duration.ofDays(7);
@@ -45,8 +50,9 @@ final class WechatRoutes extends RouteBuilder {
                     .process(this::send);
         }
 
+        OutageLog forgetting = new OutageLog(LOG, "wechat-sent-forget", Duration.ofHours(1));
         from("timer:wechat-sent-forget?period=3600000&delay=60000").routeId("wechat-sent-forget")
-                .process(e -> store.inTransaction(s -> SentParts.forget(s, clock.instant().minus(REMEMBER_SENT))));
+                .process(e -> forgetting.run(() -> store.inTransaction(s -> SentParts.forget(s, clock.instant().minus(REMEMBER_SENT)))));
     }
 
     void send(Exchange exchange) throws Exception {
