@@ -16,7 +16,6 @@ import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -54,8 +53,7 @@ class AppIT {
 
     @BeforeAll
     static void boot() {
-        server = TestServer.unpack(TestServer.findDistribution(Path.of(System.getProperty("switchboard.distro.dir"))),
-                        Path.of(System.getProperty("switchboard.itest.dir")), PASSWORD)
+        server = Distribution.unpack(PASSWORD)
                 .configure("io.switchboard.channel.app", "secret." + APP, SECRET)
                 .configure("io.switchboard.channel.app", "ratePerMinute", "100000")
                 .configure("io.switchboard.channel.app", "connectRatePerMinute", "100000")

@@ -16,7 +16,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -55,8 +54,7 @@ class BookingIT {
         phones = Phones.start();
         smsc = phones.smsc();
         booking = SandboxBooking.start(TestBroker.freePort(), API_KEY);
-        server = phones.bind(TestServer.unpack(TestServer.findDistribution(Path.of(System.getProperty("switchboard.distro.dir"))),
-                Path.of(System.getProperty("switchboard.itest.dir")), PASSWORD))
+        server = phones.bind(Distribution.unpack(PASSWORD))
                 .configure("io.switchboard.system.booking", "endpoint", booking.apiUrl())
                 .configure("io.switchboard.system.booking", "apiKey", API_KEY)
                 .configure("io.switchboard.system.booking", "webhookSecret", SECRET)

@@ -65,8 +65,7 @@ class BusIsolationIT {
 
     @BeforeAll
     static void boot() {
-        server = TestServer.unpack(TestServer.findDistribution(Path.of(System.getProperty("switchboard.distro.dir"))),
-                Path.of(System.getProperty("switchboard.itest.dir")), PASSWORD)
+        server = Distribution.unpack(PASSWORD)
                 .addUser("watcher", VIEWER_PASSWORD, "viewergroup")
                 .addAgent("agent1", AGENT_PASSWORD);
         SECRETS.forEach((where, secret) -> server.configure(where.substring(0, where.indexOf('/')), where.substring(where.indexOf('/') + 1), secret));

@@ -65,8 +65,7 @@ class DeskBrowserIT {
     static void boot() {
         // before the server boots: without Chromium this class fails at once, saying what to install
         Browser.requireInstalled();
-        server = TestServer.unpack(TestServer.findDistribution(Path.of(System.getProperty("switchboard.distro.dir"))),
-                Path.of(System.getProperty("switchboard.itest.dir")), PASSWORD)
+        server = Distribution.unpack(PASSWORD)
                 .addAgent(AGENT, AGENT_PASSWORD)
                 .requireRoutes("switchboard-conversation/conversation-inbound", "switchboard-webchat/webchat-outbound",
                         "switchboard-webchat/webchat-outbound", "switchboard-desk/desk-events");

@@ -14,7 +14,6 @@ import jakarta.mail.internet.MimeMessage;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Base64;
@@ -53,8 +52,7 @@ class EmailIT {
                 new ServerSetup(0, "127.0.0.1", "imap").dynamicPort()});
         mail.start();
         service = mail.setUser(SERVICE, SERVICE, MAILBOX_PASSWORD);
-        server = TestServer.unpack(TestServer.findDistribution(Path.of(System.getProperty("switchboard.distro.dir"))),
-                        Path.of(System.getProperty("switchboard.itest.dir")), PASSWORD)
+        server = Distribution.unpack(PASSWORD)
                 .configure(PID, "imapHost", "127.0.0.1")
                 .configure(PID, "imapPort", Integer.toString(mail.getImap().getPort()))
                 .configure(PID, "imapSecurity", "none")

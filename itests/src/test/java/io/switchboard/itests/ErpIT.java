@@ -12,7 +12,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -46,8 +45,7 @@ class ErpIT {
         erp = SandboxErp.start(TestBroker.freePort()).apiKey("it-" + UUID.randomUUID());
         erp.product("KETTLE-17", "电热水壶 1.7L", "199.00").stock("KETTLE-17", "北京仓", 50);
         erp.product("FILTER-RO", "净水器滤芯（三支装）", "89.90").stock("FILTER-RO", "广州仓", 1);
-        server = TestServer.unpack(TestServer.findDistribution(Path.of(System.getProperty("switchboard.distro.dir"))),
-                        Path.of(System.getProperty("switchboard.itest.dir")), PASSWORD)
+        server = Distribution.unpack(PASSWORD)
                 .configure("io.switchboard.system.erp", "endpoint", erp.url())
                 .configure("io.switchboard.system.erp", "apiKey", erp.apiKey())
                 .configure("io.switchboard.system.erp", "failureThreshold", "2")

@@ -19,8 +19,7 @@ class FirstStartIT {
 
     @Test
     void withoutSbAdminPasswordAPasswordIsGeneratedPrintedOnceAndStoredHashed() throws Exception {
-        TestServer server = TestServer.unpack(TestServer.findDistribution(Path.of(System.getProperty("switchboard.distro.dir"))),
-                Path.of(System.getProperty("switchboard.itest.dir")), "unused");
+        TestServer server = Distribution.unpack("unused");
         Path users = server.home().resolve("etc/users.properties");
         assertFalse(Files.readString(users).contains("karaf ="), "a default karaf login ships");
 

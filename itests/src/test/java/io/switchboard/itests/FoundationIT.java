@@ -12,7 +12,6 @@ import jakarta.jms.Session;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -46,8 +45,7 @@ class FoundationIT {
      */
     @BeforeAll
     static void boot() throws Exception {
-        server = TestServer.unpack(TestServer.findDistribution(Path.of(System.getProperty("switchboard.distro.dir"))),
-                Path.of(System.getProperty("switchboard.itest.dir")), PASSWORD);
+        server = Distribution.unpack(PASSWORD);
         java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder()
                 .connectTimeout(java.time.Duration.ofSeconds(2)).build();
         java.net.URI messages = java.net.URI.create("http://127.0.0.1:" + server.httpPort() + "/switchboard/api/webchat/messages");

@@ -12,7 +12,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -44,8 +43,7 @@ class HotSwapIT {
 
     @BeforeAll
     static void boot() {
-        server = TestServer.unpack(TestServer.findDistribution(Path.of(System.getProperty("switchboard.distro.dir"))),
-                Path.of(System.getProperty("switchboard.itest.dir")), PASSWORD)
+        server = Distribution.unpack(PASSWORD)
                 .configure("io.switchboard.channel.voice", "secret", SECRET)
                 .configure("io.switchboard.conversation", "botEnabled", "false")
                 .requireRoutes("switchboard-conversation/conversation-inbound",

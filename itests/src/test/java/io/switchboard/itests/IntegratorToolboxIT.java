@@ -108,8 +108,7 @@ class IntegratorToolboxIT {
             throw new IllegalStateException(e);
         }
         String pgUrl = crmDatabase.jdbcUrl();
-        server = TestServer.unpack(TestServer.findDistribution(Path.of(System.getProperty("switchboard.distro.dir"))),
-                Path.of(System.getProperty("switchboard.itest.dir")), PASSWORD)
+        server = Distribution.unpack(PASSWORD)
                 .requireRoutes("switchboard-conversation/conversation-inbound");
         Files.writeString(server.home().resolve("etc/org.ops4j.datasource-crm.cfg"), """
                 osgi.jdbc.driver.name = PostgreSQL JDBC Driver

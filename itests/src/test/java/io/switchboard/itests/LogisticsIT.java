@@ -18,7 +18,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -58,8 +57,7 @@ class LogisticsIT {
     static void boot() {
         logistics = SandboxLogistics.start(TestBroker.freePort()).apiKey(API_KEY).callbackSecret(SECRET)
                 .callbackRetry(Duration.ofMillis(200), Duration.ofSeconds(1), 30);
-        server = TestServer.unpack(TestServer.findDistribution(Path.of(System.getProperty("switchboard.distro.dir"))),
-                Path.of(System.getProperty("switchboard.itest.dir")), PASSWORD);
+        server = Distribution.unpack(PASSWORD);
         server.configure("io.switchboard.system.logistics", "endpoint", logistics.url())
                 .configure("io.switchboard.system.logistics", "apiKey", API_KEY)
                 .configure("io.switchboard.system.logistics", "callbackSecret", SECRET)

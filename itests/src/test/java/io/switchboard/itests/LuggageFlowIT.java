@@ -15,7 +15,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -59,8 +58,7 @@ class LuggageFlowIT {
     static void boot() {
         wechatApi = WechatSandbox.start(TestBroker.freePort()).account(APP_ID, APP_SECRET);
         logistics = SandboxLogistics.start(TestBroker.freePort()).apiKey(LOGISTICS_KEY).callbackSecret(CALLBACK_SECRET);
-        server = TestServer.unpack(TestServer.findDistribution(Path.of(System.getProperty("switchboard.distro.dir"))),
-                Path.of(System.getProperty("switchboard.itest.dir")), PASSWORD)
+        server = Distribution.unpack(PASSWORD)
                 .configure("io.switchboard.channel.wechat", "token", TOKEN)
                 .configure("io.switchboard.channel.wechat", "appId", APP_ID)
                 .configure("io.switchboard.channel.wechat", "appSecret", APP_SECRET)

@@ -50,8 +50,7 @@ class OutagesIT {
         database = TestDatabase.postgres();
         URI direct = URI.create(database.jdbcUrl().substring("jdbc:".length()));
         link = TcpCut.to(direct.getHost(), direct.getPort());
-        server = TestServer.unpack(TestServer.findDistribution(Path.of(System.getProperty("switchboard.distro.dir"))),
-                        Path.of(System.getProperty("switchboard.itest.dir")), PASSWORD)
+        server = Distribution.unpack(PASSWORD)
                 .configure("io.switchboard.channel.webchat", "ratePerMinute", "100000");
         // the server's own database on PostgreSQL, as in production, through the link the test cuts
         Files.writeString(server.home().resolve("etc/org.ops4j.datasource-switchboard.cfg"), """

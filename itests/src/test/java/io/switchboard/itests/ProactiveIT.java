@@ -10,7 +10,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -45,8 +44,7 @@ class ProactiveIT {
     static void boot() {
         phones = Phones.start();
         smsc = phones.smsc();
-        server = phones.bind(TestServer.unpack(TestServer.findDistribution(Path.of(System.getProperty("switchboard.distro.dir"))),
-                Path.of(System.getProperty("switchboard.itest.dir")), PASSWORD))
+        server = phones.bind(Distribution.unpack(PASSWORD))
                 .configure("io.switchboard.channel.voice", "secret", PBX_SECRET)
                 .configure("io.switchboard.conversation", "botEnabled", "false")
                 .addAgent(AGENT, AGENT_PASSWORD)

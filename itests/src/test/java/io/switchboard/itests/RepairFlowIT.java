@@ -9,7 +9,6 @@ import io.switchboard.testkit.TestBroker;
 import io.switchboard.testkit.TestServer;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -42,8 +41,7 @@ class RepairFlowIT {
         phones = Phones.start();
         smsc = phones.smsc();
         billing = SandboxBilling.start(TestBroker.freePort());
-        server = phones.bind(TestServer.unpack(TestServer.findDistribution(Path.of(System.getProperty("switchboard.distro.dir"))),
-                Path.of(System.getProperty("switchboard.itest.dir")), PASSWORD))
+        server = phones.bind(Distribution.unpack(PASSWORD))
                 .configure("io.switchboard.system.billing", "endpoint", billing.url())
                 .configure("io.switchboard.system.billing", "failureThreshold", "2")
                 .configure("io.switchboard.system.billing", "coolDownSeconds", "2")

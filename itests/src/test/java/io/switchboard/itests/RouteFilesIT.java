@@ -36,8 +36,7 @@ class RouteFilesIT {
 
     @BeforeAll
     static void boot() {
-        server = TestServer.unpack(TestServer.findDistribution(Path.of(System.getProperty("switchboard.distro.dir"))),
-                Path.of(System.getProperty("switchboard.itest.dir")), PASSWORD)
+        server = Distribution.unpack(PASSWORD)
                 .requireRoutes("switchboard-conversation/conversation-inbound", "switchboard-webchat/webchat-outbound");
         server.start();
         api = new Api(server);

@@ -12,7 +12,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -51,8 +50,7 @@ class ServiceLevelIT {
     static void boot() throws Exception {
         phones = Phones.start();
         smsc = phones.smsc();
-        server = phones.bind(TestServer.unpack(TestServer.findDistribution(Path.of(System.getProperty("switchboard.distro.dir"))),
-                        Path.of(System.getProperty("switchboard.itest.dir")), PASSWORD))
+        server = phones.bind(Distribution.unpack(PASSWORD))
                 .configure("io.switchboard.conversation", "botEnabled", "false")
                 .configure("io.switchboard.routing", "overflowAfterSeconds", "600")
                 .configure("io.switchboard.kpis", "refreshSeconds", "1")

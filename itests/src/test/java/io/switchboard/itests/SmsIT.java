@@ -7,7 +7,6 @@ import io.switchboard.sandbox.smsc.SandboxSmsc;
 import io.switchboard.testkit.TestServer;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -39,8 +38,7 @@ class SmsIT {
     static void boot() {
         phones = Phones.start();
         smsc = phones.smsc();
-        server = phones.bind(TestServer.unpack(TestServer.findDistribution(Path.of(System.getProperty("switchboard.distro.dir"))),
-                Path.of(System.getProperty("switchboard.itest.dir")), PASSWORD))
+        server = phones.bind(Distribution.unpack(PASSWORD))
                 .configure("io.switchboard.conversation", "botEnabled", "false")
                 .requireRoutes("switchboard-conversation/conversation-inbound");
         server.start();

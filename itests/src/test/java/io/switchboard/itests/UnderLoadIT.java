@@ -17,7 +17,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -83,8 +82,7 @@ class UnderLoadIT {
 
     @BeforeAll
     static void boot() {
-        server = TestServer.unpack(TestServer.findDistribution(Path.of(System.getProperty("switchboard.distro.dir"))),
-                        Path.of(System.getProperty("switchboard.itest.dir")), PASSWORD)
+        server = Distribution.unpack(PASSWORD)
                 // every visitor here posts from one address: the per-address limit is not what is tested
                 .configure("io.switchboard.channel.webchat", "ratePerMinute", "100000000")
                 .start();

@@ -11,7 +11,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.time.Instant;
@@ -45,8 +44,7 @@ class VoiceIT {
     @BeforeAll
     static void boot() {
         Browser.requireInstalled();
-        server = TestServer.unpack(TestServer.findDistribution(Path.of(System.getProperty("switchboard.distro.dir"))),
-                Path.of(System.getProperty("switchboard.itest.dir")), PASSWORD)
+        server = Distribution.unpack(PASSWORD)
                 .configure("io.switchboard.channel.voice", "secret", SECRET)
                 .configure("io.switchboard.channel.voice", "ratePerMinute", "40")
                 .requireRoutes("switchboard-conversation/conversation-inbound",

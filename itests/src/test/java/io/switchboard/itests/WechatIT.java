@@ -10,7 +10,6 @@ import io.switchboard.testkit.TestServer;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 import java.net.URI;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -48,8 +47,7 @@ class WechatIT {
     @BeforeAll
     static void boot() {
         sandbox = WechatSandbox.start(TestBroker.freePort()).account(APP_ID, APP_SECRET);
-        server = TestServer.unpack(TestServer.findDistribution(Path.of(System.getProperty("switchboard.distro.dir"))),
-                Path.of(System.getProperty("switchboard.itest.dir")), PASSWORD)
+        server = Distribution.unpack(PASSWORD)
                 .configure("io.switchboard.channel.wechat", "token", TOKEN)
                 .configure("io.switchboard.channel.wechat", "appId", APP_ID)
                 .configure("io.switchboard.channel.wechat", "appSecret", APP_SECRET)

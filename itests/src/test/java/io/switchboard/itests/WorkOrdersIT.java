@@ -38,8 +38,7 @@ class WorkOrdersIT {
     static void boot() {
         phones = Phones.start();
         smsc = phones.smsc();
-        server = phones.bind(TestServer.unpack(TestServer.findDistribution(Path.of(System.getProperty("switchboard.distro.dir"))),
-                Path.of(System.getProperty("switchboard.itest.dir")), PASSWORD))
+        server = phones.bind(Distribution.unpack(PASSWORD))
                 .configure("io.switchboard.workorders", "sweepSeconds", "1")
                 .configure("io.switchboard.conversation", "botEnabled", "false")
                 .addAgent(COURIER, COURIER_PASSWORD)
