@@ -15,7 +15,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -32,8 +31,11 @@ import org.junit.jupiter.api.Test;
  * kit's {@link TcpCut}, which cuts it off for 30 seconds while customers keep writing, over web chat
  * (whose POST needs the database, so it answers 503 and the visitor resends) and as a channel without
  * that need puts them on {@code sb.inbound} (SMS). Every message the platform took is stored once the
- * database is back, each once, and none is dead-lettered: an outage is waited out, not parked.
+ * database is back, each once, and none is dead-lettered: an outage is waited out, not parked. The
+ * platform's own bus is reached through a second link, cut while an agent replies: the reply waits
+ * in the outbox and reaches the visitor once the broker is back.
  */
+@org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
 class OutagesIT {
 
     static final String PASSWORD = "outage-" + UUID.randomUUID();
@@ -41,6 +43,8 @@ class OutagesIT {
 
     static TestDatabase database;
     static TcpCut link;
+    /** Between the server's platform bus and its own broker. */
+    static TcpCut busLink;
     static TestServer server;
     static Http http;
     static final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -52,6 +56,9 @@ class OutagesIT {
         link = TcpCut.to(direct.getHost(), direct.getPort());
         server = Distribution.unpack(PASSWORD)
                 .configure("io.switchboard.channel.webchat", "ratePerMinute", "100000");
+        // the platform reaches its own broker through a link the test cuts; the test's own calls go straight
+        busLink = TcpCut.to("127.0.0.1", URI.create(server.busUrl()).getPort());
+        server.configure("io.switchboard.bus", "url", "amqp://127.0.0.1:" + busLink.port());
         // the server's own database on PostgreSQL, as in production, through the link the test cuts
         Files.writeString(server.home().resolve("etc/org.ops4j.datasource-switchboard.cfg"), """
                 osgi.jdbc.driver.name = PostgreSQL JDBC Driver
@@ -77,12 +84,16 @@ class OutagesIT {
         if (link != null) {
             link.close();
         }
+        if (busLink != null) {
+            busLink.close();
+        }
         if (database != null) {
             database.close();
         }
     }
 
     @Test
+    @org.junit.jupiter.api.Order(1)
     void aThirtySecondDatabaseOutageLosesNothingAndDeadLettersNothing() throws Exception {
         int deadBefore = dead("DLQ.sb.inbound") + dead("DLQ.sb.bot");
         List<WebchatVisitor> visitors = new ArrayList<>();
@@ -130,6 +141,55 @@ class OutagesIT {
                     "SMS taken during the outage is not what was stored, once and in order");
         }
         assertEquals(deadBefore, dead("DLQ.sb.inbound") + dead("DLQ.sb.bot"), "an outage parked messages in a dead-letter queue");
+    }
+
+    /**
+     * The outbox: an agent answers while the platform cannot reach its broker. The reply is stored and
+     * the agent told so (201); nothing can send it yet. Once the broker is back the visitor's stream
+     * has it, exactly once, without the agent doing anything again.
+     */
+    @Test
+    @org.junit.jupiter.api.Order(2)
+    void anAgentsReplyWhileTheBrokerIsAwayReachesTheVisitorOnceItIsBack() throws Exception {
+        String visitor = "outbox-" + UUID.randomUUID().toString().replace("-", "");
+        Http.Reply said = http.postJson("/switchboard/api/webchat/messages",
+                "{\"visitorId\":\"" + visitor + "\",\"text\":\"我的包裹到哪了？\",\"clientMessageId\":\"c1\"}", false);
+        assertEquals(202, said.status(), said.body());
+        String conversation = Json.object(said.body()).getString("conversationId");
+        assertEquals(List.of("我的包裹到哪了？"), awaitStored(conversation, 1));
+        java.util.concurrent.BlockingQueue<String> stream = http.stream(visitor);
+
+        String text = "您的包裹已发出，明天送达";
+        busLink.cut();
+        try {
+            Http.Reply reply = http.postJson("/switchboard/api/conversations/" + conversation + "/replies",
+                    "{\"text\":\"" + text + "\",\"replyId\":\"outbox-" + UUID.randomUUID().toString().replace("-", "") + "\"}", true);
+            assertEquals(201, reply.status(), "a reply stored is a reply that will be sent: " + reply.body());
+            assertEquals(0, heard(stream, text, Duration.ofSeconds(10)),
+                    "nothing could send the reply while the broker was away, yet the stream had it");
+        } finally {
+            busLink.restore();
+        }
+        long back = System.nanoTime();
+        int times = 0;
+        while (times == 0 && System.nanoTime() - back < Duration.ofSeconds(120).toNanos()) {
+            times += heard(stream, text, Duration.ofSeconds(1));
+        }
+        assertEquals(1, times + heard(stream, text, Duration.ofSeconds(10)),
+                "the reply reaches the visitor once the broker is back, exactly once");
+    }
+
+    /** How many events with {@code text} the stream brings within {@code time}; others (the bot's) are passed over. */
+    static int heard(java.util.concurrent.BlockingQueue<String> stream, String text, Duration time) throws InterruptedException {
+        long end = System.nanoTime() + time.toNanos();
+        int times = 0;
+        String event;
+        while ((event = stream.poll(Math.max(0, end - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS)) != null) {
+            if (event.contains(text)) {
+                times++;
+            }
+        }
+        return times;
     }
 
     /** A visitor writing twice a second, each message resent with its client message id until it gets its 202. */

@@ -48,6 +48,7 @@ class BotWithTheCoreFlowTest {
     JdbcStore store;
     CamelContext camel;
     Desk desk;
+    Outbox outbox;
     final CanonicalJson json = new CanonicalJson();
 
     @BeforeEach
@@ -56,7 +57,8 @@ class BotWithTheCoreFlowTest {
         db = TestDatabase.h2();
         bus = ArtemisBus.connect(broker.amqpUrl(), "test", "test");
         store = new JdbcStore(db.dataSource());
-        desk = new Desk(store, bus, json);
+        outbox = new Outbox(store, bus, json, java.time.Duration.ofMillis(200));
+        desk = new Desk(store, bus, json, outbox);
         camel = new DefaultCamelContext();
         camel.addComponent("bus", BundleRoutes.busComponent(bus));
         camel.addComponent("bus-batch", BundleRoutes.batchComponent(bus));
@@ -68,6 +70,7 @@ class BotWithTheCoreFlowTest {
     @AfterEach
     void stop() {
         camel.stop();
+        outbox.close();
         bus.deactivate();
         broker.close();
         db.close();

@@ -86,6 +86,15 @@ public class ArtemisBus implements Bus {
     }
 
     private JmsPoolConnectionFactory pool;
+    /**
+     * The bus' own sends (a customer's message taken over HTTP, a reply, an event) on connections of
+     * their own: the routes' consumers share {@link #pool}, and a consumer waiting in a redelivery holds
+     * its connection's lock while that connection closes after a cut, which held every send on it.
+     */
+    private JmsPoolConnectionFactory sends;
+    static final long CONNECT_TIMEOUT_MILLIS = 5_000;
+    /** Longest wait for the broker's answer to a send, a commit or a consumer's creation. */
+    static final long REQUEST_TIMEOUT_MILLIS = 15_000;
     private volatile boolean closed;
     private Thread waiter;
     private ServiceRegistration<?> registration;
@@ -216,6 +225,10 @@ public class ArtemisBus implements Bus {
         JmsConnectionFactory qpid = new JmsConnectionFactory(user, password, url);
         // Sends must be synchronous and persistent: a 202 to a customer means the broker has the message.
         qpid.setForceSyncSend(true);
+        // a broker that is away must fail a send within seconds (an outage, retried or kept in the
+        // outbox), never hold the HTTP thread that sent it: without these, a send on a connection cut
+        // half-way waits for the broker without end
+        bounded(qpid);
         batchFactory = () -> {
             JmsConnectionFactory batches = new JmsConnectionFactory(user, password, url);
             // a batch takes what its consumer has prefetched: a receive that finds nothing must not ask the
@@ -226,14 +239,28 @@ public class ArtemisBus implements Bus {
             // and fails if any of them failed
             batches.setForceSyncSend(false);
             batches.setClientIDPrefix("switchboard-batch-");
+            bounded(batches);
             return loginPatience.isZero() ? batches : new RetriedLogins(batches, loginPatience);
         };
         qpid.setClientIDPrefix("switchboard-");
-        pool = new JmsPoolConnectionFactory();
-        pool.setConnectionFactory(loginPatience.isZero() ? qpid : new RetriedLogins(qpid, loginPatience));
-        pool.setMaxConnections(Math.max(1, maxConnections));
-        pool.setConnectionCheckInterval(10_000);
-        pool.setUseAnonymousProducers(true);
+        pool = pooled(loginPatience.isZero() ? qpid : new RetriedLogins(qpid, loginPatience), maxConnections);
+        sends = pooled(loginPatience.isZero() ? qpid : new RetriedLogins(qpid, loginPatience), maxConnections);
+    }
+
+    private static JmsPoolConnectionFactory pooled(jakarta.jms.ConnectionFactory target, int maxConnections) {
+        JmsPoolConnectionFactory pooled = new JmsPoolConnectionFactory();
+        pooled.setConnectionFactory(target);
+        pooled.setMaxConnections(Math.max(1, maxConnections));
+        pooled.setConnectionCheckInterval(10_000);
+        pooled.setUseAnonymousProducers(true);
+        return pooled;
+    }
+
+    private static void bounded(JmsConnectionFactory factory) {
+        factory.setConnectTimeout(CONNECT_TIMEOUT_MILLIS);
+        factory.setRequestTimeout(REQUEST_TIMEOUT_MILLIS);
+        factory.setSendTimeout(REQUEST_TIMEOUT_MILLIS);
+        factory.setCloseTimeout(CONNECT_TIMEOUT_MILLIS);
     }
 
     private static boolean listening(URI broker) {
@@ -258,6 +285,7 @@ public class ArtemisBus implements Bus {
             waiter.interrupt();
         }
         pool.stop();
+        sends.stop();
     }
 
     @Override
@@ -297,7 +325,7 @@ public class ArtemisBus implements Bus {
     }
 
     private void deliver(String address, boolean multicast, String body, Map<String, Object> properties) {
-        try (Connection connection = pool.createConnection();
+        try (Connection connection = sends.createConnection();
              Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
              MessageProducer producer = session.createProducer(null)) {
             send(session, producer, new BusBatch.Outgoing(address, multicast, body, properties));
@@ -311,7 +339,7 @@ public class ArtemisBus implements Bus {
         if (messages.isEmpty()) {
             return;
         }
-        try (Connection connection = pool.createConnection();
+        try (Connection connection = sends.createConnection();
              Session session = connection.createSession(true, Session.SESSION_TRANSACTED);
              MessageProducer producer = session.createProducer(null)) {
             try {
@@ -353,7 +381,7 @@ public class ArtemisBus implements Bus {
 
     @Override
     public boolean isReachable() {
-        try (Connection connection = pool.createConnection()) {
+        try (Connection connection = sends.createConnection()) {
             connection.start();
             return true;
         } catch (JMSException | RuntimeException e) {

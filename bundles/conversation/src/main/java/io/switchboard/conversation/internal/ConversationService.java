@@ -36,7 +36,11 @@ public class ConversationService {
         int continueWithinMinutes() default 30;
     }
 
+    /** How often the outbox's relay looks for messages the broker did not take. */
+    static final Duration OUTBOX_SWEEP = Duration.ofSeconds(1);
+
     private final BundleRoutes routes;
+    private final Outbox outbox;
     private final ServiceRegistration<AgentDesk> desk;
     private final ServiceRegistration<CustomerDirectory> directory;
 
@@ -47,7 +51,8 @@ public class ConversationService {
         InboundRoutes.Policy policy = new InboundRoutes.Policy(config.botEnabled(),
                 Duration.ofMinutes(Math.max(0, config.continueWithinMinutes())));
         routes = BundleRoutes.start(context, "switchboard-conversation", bus, new InboundRoutes(store, json, policy));
-        desk = context.registerService(AgentDesk.class, new Desk(store, bus, json), null);
+        outbox = new Outbox(store, bus, json, OUTBOX_SWEEP);
+        desk = context.registerService(AgentDesk.class, new Desk(store, bus, json, outbox), null);
         directory = context.registerService(CustomerDirectory.class, new Directory(store, bus, json), null);
     }
 
@@ -55,6 +60,7 @@ public class ConversationService {
     void deactivate() {
         directory.unregister();
         desk.unregister();
+        outbox.close();
         routes.close();
     }
 }

@@ -43,12 +43,14 @@ final class Desk implements AgentDesk {
     private final Store store;
     private final Bus bus;
     private final CanonicalJson json;
+    private final Outbox outbox;
     private final GroupCommit<Reply, Message> replies = new GroupCommit<>(REPLIES_PER_COMMIT, this::storeAndSend);
 
-    Desk(Store store, Bus bus, CanonicalJson json) {
+    Desk(Store store, Bus bus, CanonicalJson json, Outbox outbox) {
         this.store = store;
         this.bus = bus;
         this.json = json;
+        this.outbox = outbox;
     }
 
     @Override
@@ -99,9 +101,8 @@ final class Desk implements AgentDesk {
 
     /**
      * One reply's work inside its group's transaction: what it stores, and what it will send once the
-     * group has committed. {@code fresh} says whether it is new: a retry with a stored replyId sends
-     * what was stored, and its {@code message.sent} again (its id is the same, so the broker drops it
-     * if it has it), but never inside the group's broker transaction.
+     * group has committed. {@code fresh} says whether it is new: a retry with a stored replyId is
+     * answered with what was stored and sends nothing, as its first try's sends are in the outbox or gone.
      */
     private record Stored(Message reply, boolean fresh, List<BusBatch.Outgoing> sends) {
     }
@@ -155,10 +156,10 @@ final class Desk implements AgentDesk {
      * The replies that came together, in one database transaction and one broker transaction. The
      * group is stored in the order of its conversations, so that two groups never wait on each other's
      * rows (the inbound batches still lock theirs in arrival order). A reply that fails (a closed conversation, a reused
-     * replyId) is rolled back to its savepoint and fails alone. Once committed, the new replies go out
-     * in one broker transaction; if that fails (the broker refuses a transaction for a single duplicate
-     * id), each reply is sent on its own, so only a reply whose own send fails fails (503; the agent's
-     * retry with its replyId is safe).
+     * replyId) is rolled back to its savepoint and fails alone. What the new replies send is kept in
+     * the {@link Outbox} in the same transaction, so a reply stored is a reply sent: at once when the
+     * broker takes it, else by the outbox's relay when the broker is back. A retry with a stored
+     * replyId sends nothing again: its first try's send is done or waits in the outbox.
      */
     private List<GroupCommit.Outcome<Message>> storeAndSend(List<Reply> group) {
         Integer[] order = new Integer[group.size()];
@@ -166,15 +167,24 @@ final class Desk implements AgentDesk {
             order[i] = i;
         }
         java.util.Arrays.sort(order, java.util.Comparator.comparing(i -> group.get(i).conversationId()));
+        List<BusBatch.Outgoing> fresh = new ArrayList<>();
         Object[] results = store.inTransaction(s -> {
+            fresh.clear(); // a transaction tried again starts over
             Object[] done = new Object[group.size()];
             for (int i : order) {
                 Savepoint savepoint = group.size() > 1 ? s.connection().setSavepoint() : null;
                 try {
-                    done[i] = storeOne(s, group.get(i));
+                    Stored stored = storeOne(s, group.get(i));
+                    if (stored.fresh()) {
+                        outbox.keep(s, stored.sends());
+                    }
                     if (savepoint != null) {
                         s.connection().releaseSavepoint(savepoint);
                     }
+                    if (stored.fresh()) {
+                        fresh.addAll(stored.sends());
+                    }
+                    done[i] = stored;
                 } catch (SQLException | RuntimeException e) {
                     if (savepoint == null) {
                         throw e;
@@ -185,44 +195,13 @@ final class Desk implements AgentDesk {
             }
             return done;
         });
-        List<BusBatch.Outgoing> fresh = new ArrayList<>();
-        for (Object result : results) {
-            if (result instanceof Stored stored && stored.fresh()) {
-                fresh.addAll(stored.sends());
-            }
-        }
-        boolean freshSent;
-        try {
-            bus.sendAll(fresh);
-            freshSent = true;
-        } catch (RuntimeException e) {
-            freshSent = false;
-        }
+        outbox.send(fresh);
         List<GroupCommit.Outcome<Message>> outcomes = new ArrayList<>(group.size());
         for (Object result : results) {
-            if (result instanceof Stored stored) {
-                outcomes.add(stored.fresh() && freshSent ? GroupCommit.Outcome.of(stored.reply()) : sendAlone(stored));
-            } else {
-                outcomes.add(GroupCommit.Outcome.failed((RuntimeException) result));
-            }
+            outcomes.add(result instanceof Stored stored ? GroupCommit.Outcome.of(stored.reply())
+                    : GroupCommit.Outcome.failed((RuntimeException) result));
         }
         return outcomes;
-    }
-
-    /** A stored reply's messages one by one, outside any transaction, where the broker drops what it has. */
-    private GroupCommit.Outcome<Message> sendAlone(Stored stored) {
-        try {
-            for (BusBatch.Outgoing out : stored.sends()) {
-                if (out.multicast()) {
-                    bus.publish(out.address(), out.body(), out.properties());
-                } else {
-                    bus.send(out.address(), out.body(), out.properties());
-                }
-            }
-            return GroupCommit.Outcome.of(stored.reply());
-        } catch (RuntimeException e) {
-            return GroupCommit.Outcome.failed(e);
-        }
     }
 
     @Override
@@ -239,6 +218,7 @@ final class Desk implements AgentDesk {
         }
         Instant now = now();
         Steps steps = new Steps();
+        List<BusBatch.Outgoing> toSend = new ArrayList<>();
         Message pushed = store.inTransaction(s -> {
             Customer customer = s.customers().byId(customerId)
                     .orElseThrow(() -> new NoSuchElementException("no customer " + customerId));
@@ -247,7 +227,7 @@ final class Desk implements AgentDesk {
             String id = pushId != null ? pushId : Ids.newId();
             java.util.Optional<Message> earlier = s.messages().byId(id);
             if (earlier.isPresent()) {
-                // a retry: send what was stored
+                // a retry: what was stored, whose send is done or waits in the outbox
                 return earlier.get();
             }
             Conversation c = s.conversations().openOn(to).filter(o -> group.contains(o.customerId())).orElse(null);
@@ -271,12 +251,15 @@ final class Desk implements AgentDesk {
                     reason == null || reason.isBlank() ? "Message to the customer" : reason, entry));
             steps.event(new DomainEvent("sent:" + m.id(), DomainEvent.MESSAGE_SENT, now, c.id(), c.customerId(),
                     Map.of("messageId", m.id(), "agentId", PUSH, "channel", to.channel())));
+            List<BusBatch.Outgoing> send = List.of(new BusBatch.Outgoing(BusAddress.outbound(to.channel()), false, json.toJson(m),
+                    Map.of(BusAddress.DUPLICATE_ID, "reply:" + m.id(), BusAddress.GROUP_ID, m.conversationId(),
+                            BusAddress.PAYLOAD_TYPE, "Message")));
+            outbox.keep(s, send);
+            toSend.clear(); // a transaction tried again starts over
+            toSend.addAll(send);
             return m;
         });
-        bus.send(BusAddress.outbound(pushed.address().channel()), json.toJson(pushed), Map.of(
-                BusAddress.DUPLICATE_ID, "reply:" + pushed.id(),
-                BusAddress.GROUP_ID, pushed.conversationId(),
-                BusAddress.PAYLOAD_TYPE, "Message"));
+        outbox.send(toSend);
         steps.publish(bus, json);
         return pushed;
     }

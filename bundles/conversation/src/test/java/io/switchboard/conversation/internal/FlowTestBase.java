@@ -41,6 +41,7 @@ abstract class FlowTestBase {
     JdbcStore store;
     CamelContext camel;
     Desk desk;
+    Outbox outbox;
     final CanonicalJson json = new CanonicalJson();
 
     /** Without the bot, conversations go straight to the queue. */
@@ -59,12 +60,14 @@ abstract class FlowTestBase {
         camel.addComponent("bus-batch", BundleRoutes.batchComponent(bus));
         camel.addRoutes(new InboundRoutes(store, json, policy()));
         camel.start();
-        desk = new Desk(store, bus, json);
+        outbox = new Outbox(store, bus, json, java.time.Duration.ofMillis(200));
+        desk = new Desk(store, bus, json, outbox);
     }
 
     @AfterEach
     void stop() {
         camel.stop();
+        outbox.close();
         bus.deactivate();
         broker.close();
         db.close();

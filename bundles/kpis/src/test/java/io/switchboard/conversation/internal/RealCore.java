@@ -18,6 +18,7 @@ public final class RealCore {
     }
 
     public static AgentDesk desk(Store store, Bus bus, CanonicalJson json) {
-        return new Desk(store, bus, json);
+        // the relay's thread is a daemon: it ends with the test's JVM
+        return new Desk(store, bus, json, new Outbox(store, bus, json, Duration.ofSeconds(1)));
     }
 }
