@@ -33,7 +33,8 @@ import org.junit.jupiter.api.Test;
  * that need puts them on {@code sb.inbound} (SMS). Every message the platform took is stored once the
  * database is back, each once, and none is dead-lettered: an outage is waited out, not parked. The
  * platform's own bus is reached through a second link, cut while an agent replies: the reply waits
- * in the outbox and reaches the visitor once the broker is back.
+ * in the outbox and reaches the visitor once the broker is back. And since this server's database is
+ * one the test can read, erasing a customer is checked here against every table of every bundle.
  */
 @org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
 class OutagesIT {
@@ -177,6 +178,83 @@ class OutagesIT {
         }
         assertEquals(1, times + heard(stream, text, Duration.ofSeconds(10)),
                 "the reply reaches the visitor once the broker is back, exactly once");
+    }
+
+    /**
+     * Erasure, on this server's PostgreSQL, which the test reads directly: a web-chat visitor who wrote,
+     * was answered and has a delivery on their stream is erased by an admin (an agent may not), and no
+     * table of any bundle holds their visitor id, conversation id, customer id or words afterwards,
+     * apart from the erasure's own record of the customer id.
+     */
+    @Test
+    @org.junit.jupiter.api.Order(3)
+    void anErasedCustomerLeavesNothingInAnyTable() throws Exception {
+        String visitor = "erase-" + UUID.randomUUID().toString().replace("-", "");
+        String words = "我的身份证号是 110101199003077777";
+        Http.Reply said = http.postJson("/switchboard/api/webchat/messages",
+                "{\"visitorId\":\"" + visitor + "\",\"text\":\"" + words + "\",\"clientMessageId\":\"c1\"}", false);
+        assertEquals(202, said.status(), said.body());
+        String conversation = Json.object(said.body()).getString("conversationId");
+        assertEquals(List.of(words), awaitStored(conversation, 1));
+        String answer = "已为您登记 " + UUID.randomUUID();
+        java.util.concurrent.BlockingQueue<String> stream = http.stream(visitor);
+        assertEquals(201, http.postJson("/switchboard/api/conversations/" + conversation + "/replies",
+                "{\"text\":\"" + answer + "\"}", true).status());
+        assertEquals(1, heard(stream, answer, Duration.ofSeconds(30)), "the reply is delivered before the erasure");
+        String customer = Json.object(http.asAdmin("/switchboard/api/conversations/" + conversation).body()).getString("customerId");
+        assertTrue(!leftOf(visitor, conversation, customer, words).isEmpty(), "the person is in the tables before");
+
+        server.addAgent("nosy", "Nosy-" + PASSWORD);
+        HttpResponse<String> refused = client.send(HttpRequest.newBuilder(server.url("/switchboard/api/customers/" + customer))
+                .header("Authorization", TestServer.basicAuth("nosy", "Nosy-" + PASSWORD)).DELETE().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(403, refused.statusCode(), "an agent may not erase a customer: " + refused.body());
+        HttpResponse<String> erased = client.send(HttpRequest.newBuilder(server.url("/switchboard/api/customers/" + customer))
+                .header("Authorization", server.basicAuth()).DELETE().build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(204, erased.statusCode(), erased.body());
+
+        assertEquals(List.of(), leftOf(visitor, conversation, customer, words), "what the tables still hold of the person");
+        assertEquals(404, http.asAdmin("/switchboard/api/customers/" + customer).status());
+        HttpResponse<String> again = client.send(HttpRequest.newBuilder(server.url("/switchboard/api/customers/" + customer))
+                .header("Authorization", server.basicAuth()).DELETE().build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(404, again.statusCode(), "an erased customer is not there to erase again");
+    }
+
+    /** Every text column of every table that holds any of these, as table.column: the erasure's own record aside. */
+    static List<String> leftOf(String visitor, String conversation, String customer, String words) throws Exception {
+        List<String> found = new ArrayList<>();
+        try (java.sql.Connection c = database.dataSource().getConnection()) {
+            List<String[]> columns = new ArrayList<>();
+            try (java.sql.ResultSet rs = c.getMetaData().getColumns(null, "public", "%", "%")) {
+                while (rs.next()) {
+                    String type = rs.getString("TYPE_NAME");
+                    if (type.contains("char") || type.equals("text")) {
+                        columns.add(new String[] {rs.getString("TABLE_NAME"), rs.getString("COLUMN_NAME")});
+                    }
+                }
+            }
+            for (String[] column : columns) {
+                if (column[0].startsWith("databasechangelog")) {
+                    continue;
+                }
+                for (String value : List.of(visitor, conversation, customer, words)) {
+                    if (column[0].equals("sb_erasure") && value.equals(customer)) {
+                        continue;
+                    }
+                    try (java.sql.PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM \"" + column[0] + "\" WHERE \""
+                            + column[1] + "\" LIKE ?")) {
+                        ps.setString(1, "%" + value + "%");
+                        try (java.sql.ResultSet rs = ps.executeQuery()) {
+                            rs.next();
+                            if (rs.getInt(1) > 0) {
+                                found.add(column[0] + "." + column[1]);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return found;
     }
 
     /** How many events with {@code text} the stream brings within {@code time}; others (the bot's) are passed over. */

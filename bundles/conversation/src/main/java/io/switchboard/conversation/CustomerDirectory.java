@@ -37,4 +37,13 @@ public interface CustomerDirectory {
     void unmerge(String mergeId, String operator, String reason);
 
     List<IdentityChange> history(String customerId);
+
+    /**
+     * Erases a person: the customer, every customer merged with it, and everything kept of them, in
+     * the core's tables and in every bundle's that registered a {@link io.switchboard.store.PersonalData},
+     * in one transaction. What stays is a record of who erased which customer id when.
+     *
+     * @throws java.util.NoSuchElementException when there is no such customer
+     */
+    void erase(String customerId, String operator);
 }

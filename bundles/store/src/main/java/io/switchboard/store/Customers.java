@@ -56,4 +56,13 @@ public interface Customers {
 
     /** Merges, un-merges and links that touched the customer, oldest first. */
     List<IdentityChange> history(String customerId) throws SQLException;
+
+    /** The person behind {@code id} as an erasure finds them; empty when there is no such customer. */
+    Optional<CustomerErasure> erasure(String id) throws SQLException;
+
+    /**
+     * Deletes the person's profiles, addresses, identity history, conversations, messages and
+     * timeline: the core's part of an erasure, after every {@link PersonalData} did its own.
+     */
+    void erase(CustomerErasure person) throws SQLException;
 }

@@ -6,10 +6,12 @@ import io.switchboard.bus.Bus;
 import io.switchboard.bus.BundleRoutes;
 import io.switchboard.conversation.AgentDesk;
 import io.switchboard.rest.RestEndpoint;
+import io.switchboard.store.PersonalData;
 import io.switchboard.store.Store;
 import java.util.Comparator;
 import java.util.List;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -70,6 +72,8 @@ public class BotService {
     private final BundleRoutes routes;
     private final RestEndpoint endpoint;
 
+    private final ServiceRegistration<PersonalData> personalData;
+
     @Activate
     public BotService(BundleContext context, Config config, @Reference Bus bus, @Reference Store store,
                       @Reference AgentDesk desk) throws Exception {
@@ -90,6 +94,8 @@ public class BotService {
             routes.close();
             throw e;
         }
+        // last: only a channel that started may be asked to erase from its tables
+        personalData = context.registerService(PersonalData.class, new DialogueData(), null);
     }
 
     /** By name, so which skill opens a dialogue does not depend on the order plugins started in. */
@@ -99,6 +105,7 @@ public class BotService {
 
     @Deactivate
     void deactivate() {
+        personalData.unregister();
         endpoint.close();
         routes.close();
     }

@@ -5,14 +5,19 @@ import io.switchboard.bus.Bus;
 import io.switchboard.bus.BundleRoutes;
 import io.switchboard.conversation.AgentDesk;
 import io.switchboard.conversation.CustomerDirectory;
+import io.switchboard.store.PersonalData;
 import io.switchboard.store.Store;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -39,6 +44,8 @@ public class ConversationService {
     /** How often the outbox's relay looks for messages the broker did not take. */
     static final Duration OUTBOX_SWEEP = Duration.ofSeconds(1);
 
+    /** Every bundle's part of a customer's data, as they come and go. */
+    private final List<PersonalData> personalData = new CopyOnWriteArrayList<>();
     private final BundleRoutes routes;
     private final Outbox outbox;
     private final ServiceRegistration<AgentDesk> desk;
@@ -53,7 +60,16 @@ public class ConversationService {
         routes = BundleRoutes.start(context, "switchboard-conversation", bus, new InboundRoutes(store, json, policy));
         outbox = new Outbox(store, bus, json, OUTBOX_SWEEP);
         desk = context.registerService(AgentDesk.class, new Desk(store, bus, json, outbox), null);
-        directory = context.registerService(CustomerDirectory.class, new Directory(store, bus, json), null);
+        directory = context.registerService(CustomerDirectory.class, new Directory(store, bus, json, () -> List.copyOf(personalData)), null);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, service = PersonalData.class)
+    void addPersonalData(PersonalData data) {
+        personalData.add(data);
+    }
+
+    void removePersonalData(PersonalData data) {
+        personalData.remove(data);
     }
 
     @Deactivate

@@ -12,23 +12,59 @@ import io.switchboard.conversation.CustomerDirectory;
 import io.switchboard.store.IdentityChange;
 import io.switchboard.store.Store;
 import io.switchboard.store.Timeline;
+import io.switchboard.store.CustomerErasure;
+import io.switchboard.store.PersonalData;
+import java.sql.PreparedStatement;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** {@link CustomerDirectory} over the store; identity changes are announced on {@code sb.events}. */
 final class Directory implements CustomerDirectory {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Directory.class);
 
     static final int MAX_PAGE = 200;
 
     private final Store store;
     private final Bus bus;
     private final CanonicalJson json;
+    private final Supplier<List<PersonalData>> personalData;
 
-    Directory(Store store, Bus bus, CanonicalJson json) {
+    Directory(Store store, Bus bus, CanonicalJson json, Supplier<List<PersonalData>> personalData) {
         this.store = store;
         this.bus = bus;
         this.json = json;
+        this.personalData = personalData;
+    }
+
+    @Override
+    public void erase(String customerId, String operator) {
+        CustomerErasure person = store.inTransaction(s -> {
+            CustomerErasure p = s.customers().erasure(customerId).orElseThrow(() -> notFound(customerId));
+            for (PersonalData data : personalData.get()) {
+                data.erase(s, p);
+            }
+            s.customers().erase(p);
+            try (PreparedStatement ps = s.connection().prepareStatement(
+                    "INSERT INTO sb_erasure (customer_id, operator, erased_at, customers, conversations) VALUES (?, ?, ?, ?, ?)")) {
+                ps.setString(1, customerId);
+                ps.setString(2, operator == null ? "?" : operator);
+                ps.setObject(3, Instant.now().atOffset(ZoneOffset.UTC));
+                ps.setInt(4, p.customerIds().size());
+                ps.setInt(5, p.conversationIds().size());
+                ps.executeUpdate();
+            }
+            return p;
+        });
+        LOG.info("customer {} erased by {}: {} customer records, {} addresses, {} conversations, in {} bundles' tables",
+                customerId, operator, person.customerIds().size(), person.addresses().size(), person.conversationIds().size(),
+                personalData.get().size() + 1);
     }
 
     @Override

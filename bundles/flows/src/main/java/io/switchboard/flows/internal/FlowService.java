@@ -13,6 +13,7 @@ import io.switchboard.bus.OutageLog;
 import io.switchboard.conversation.AgentDesk;
 import io.switchboard.conversation.CustomerDirectory;
 import io.switchboard.rest.RestEndpoint;
+import io.switchboard.store.PersonalData;
 import io.switchboard.store.Store;
 import io.switchboard.workorders.WorkOrders;
 import java.time.Clock;
@@ -92,6 +93,8 @@ public class FlowService {
     private final RestEndpoint flowEndpoint;
     private final RestEndpoint systemsEndpoint;
 
+    private final ServiceRegistration<PersonalData> personalData;
+
     @Activate
     public FlowService(BundleContext context, Config config, @Reference Bus bus, @Reference Store store,
                        @Reference AgentDesk desk, @Reference CustomerDirectory directory, @Reference WorkOrders workOrders)
@@ -122,6 +125,8 @@ public class FlowService {
             throw e;
         }
         flowEndpoint = published;
+        // last: only a bundle that started may be asked to erase from its tables
+        personalData = context.registerService(PersonalData.class, new FlowData(), null);
     }
 
     @Modified
@@ -166,6 +171,7 @@ public class FlowService {
 
     @Deactivate
     void deactivate() {
+        personalData.unregister();
         skill.unregister();
         systemsEndpoint.close();
         flowEndpoint.close();

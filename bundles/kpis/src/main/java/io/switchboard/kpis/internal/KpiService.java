@@ -9,6 +9,7 @@ import io.switchboard.bus.DeadLetters;
 import io.switchboard.bus.OutageLog;
 import io.switchboard.conversation.AgentDesk;
 import io.switchboard.rest.RestEndpoint;
+import io.switchboard.store.PersonalData;
 import io.switchboard.store.Store;
 import io.switchboard.workorders.WorkOrders;
 import java.time.Clock;
@@ -19,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.camel.builder.RouteBuilder;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -110,6 +112,8 @@ public class KpiService {
     private final RestEndpoint endpoint;
     private final QueueMBeans mbeans;
 
+    private final ServiceRegistration<PersonalData> personalData;
+
     @Activate
     public KpiService(BundleContext context, Config config, @Reference Bus bus, @Reference Store store,
                       @Reference AgentDesk desk, @Reference WorkOrders workOrders) throws Exception {
@@ -131,6 +135,8 @@ public class KpiService {
             mbeans.close();
             throw e;
         }
+        // last: only a bundle that started may be asked to erase from its tables
+        personalData = context.registerService(PersonalData.class, new ComplaintData(), null);
     }
 
     static final String CHANGELOG = "io/switchboard/kpis/db/changelog.xml";
@@ -157,6 +163,7 @@ public class KpiService {
 
     @Deactivate
     void deactivate() {
+        personalData.unregister();
         endpoint.close();
         routes.close();
         mbeans.close();

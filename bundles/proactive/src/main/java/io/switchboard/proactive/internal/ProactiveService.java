@@ -9,6 +9,7 @@ import io.switchboard.bus.DeadLetters;
 import io.switchboard.bus.OutageLog;
 import io.switchboard.conversation.AgentDesk;
 import io.switchboard.rest.RestEndpoint;
+import io.switchboard.store.PersonalData;
 import io.switchboard.store.Store;
 import io.switchboard.workorders.WorkOrders;
 import java.time.Duration;
@@ -18,6 +19,7 @@ import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.camel.builder.RouteBuilder;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -62,6 +64,8 @@ public class ProactiveService {
     private final BundleRoutes routes;
     private final RestEndpoint endpoint;
 
+    private final ServiceRegistration<PersonalData> personalData;
+
     @Activate
     public ProactiveService(BundleContext context, Config config, @Reference Bus bus, @Reference Store store,
                             @Reference AgentDesk desk) throws Exception {
@@ -90,6 +94,8 @@ public class ProactiveService {
             routes.close();
             throw e;
         }
+        // last: only a bundle that started may be asked to erase from its tables
+        personalData = context.registerService(PersonalData.class, new PushData(), null);
     }
 
     private Optional<String> customerOfWorkOrder(String idOrNumber) {
@@ -106,6 +112,7 @@ public class ProactiveService {
 
     @Deactivate
     void deactivate() {
+        personalData.unregister();
         endpoint.close();
         routes.close();
     }

@@ -121,6 +121,18 @@ public final class CustomerApi {
         return Response.noContent().build();
     }
 
+    /**
+     * Erases the customer (and every customer merged with it) and everything kept of them: the right to
+     * erasure of PIPL and GDPR. Admins only; the erasure is recorded (who, which id, when) and logged.
+     */
+    @DELETE
+    @Path("{id}")
+    public Response erase(@PathParam("id") String id, @Context SecurityContext security) {
+        admin(security, "erasing a customer");
+        directory.erase(id, security.getUserPrincipal().getName());
+        return Response.noContent().build();
+    }
+
     private static void admin(SecurityContext security, String what) {
         if (!security.isUserInRole("admin")) {
             throw new ForbiddenException(what + " needs the admin role");

@@ -3,6 +3,7 @@ package io.switchboard.store.internal;
 import io.switchboard.api.ChannelAddress;
 import io.switchboard.api.Customer;
 import io.switchboard.api.Ids;
+import io.switchboard.store.CustomerErasure;
 import io.switchboard.store.Customers;
 import io.switchboard.store.IdentityChange;
 import java.sql.Connection;
@@ -306,6 +307,69 @@ final class JdbcCustomers implements Customers {
             }
         }
         change(IdentityChange.Action.UNMERGE, source, target, null, mergeId, operator, reason, Instant.now());
+    }
+
+    @Override
+    public Optional<CustomerErasure> erasure(String id) throws SQLException {
+        if (row(id).isEmpty()) {
+            return Optional.empty();
+        }
+        List<String> ids = new ArrayList<>(group(id));
+        if (!ids.contains(id)) {
+            ids.add(id);
+        }
+        Set<ChannelAddress> addresses = new LinkedHashSet<>();
+        List<String> conversations = new ArrayList<>();
+        for (String customer : ids) {
+            try (PreparedStatement ps = connection.prepareStatement(
+                    "SELECT channel, address FROM sb_channel_address WHERE customer_id = ?")) {
+                ps.setString(1, customer);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        addresses.add(new ChannelAddress(rs.getString(1), rs.getString(2)));
+                    }
+                }
+            }
+            try (PreparedStatement ps = connection.prepareStatement(
+                    "SELECT id, channel, address FROM sb_conversation WHERE customer_id = ?")) {
+                ps.setString(1, customer);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        conversations.add(rs.getString(1));
+                        // an address the customer was later unlinked from still named them here
+                        addresses.add(new ChannelAddress(rs.getString(2), rs.getString(3)));
+                    }
+                }
+            }
+        }
+        return Optional.of(new CustomerErasure(ids, List.copyOf(addresses), conversations));
+    }
+
+    @Override
+    public void erase(CustomerErasure person) throws SQLException {
+        for (String conversation : person.conversationIds()) {
+            delete("DELETE FROM sb_message WHERE conversation_id = ?", conversation);
+            // what waits to be sent to them is not sent after they are gone
+            delete("DELETE FROM sb_outbox WHERE body LIKE ?", "%\"conversationId\":\"" + conversation + "\"%");
+        }
+        for (String customer : person.customerIds()) {
+            delete("DELETE FROM sb_message WHERE customer_id = ?", customer);
+            delete("DELETE FROM sb_timeline_event WHERE customer_id = ?", customer);
+            delete("DELETE FROM sb_identity_change WHERE customer_id = ?", customer);
+            delete("DELETE FROM sb_identity_change WHERE other_customer_id = ?", customer);
+            delete("DELETE FROM sb_conversation WHERE customer_id = ?", customer);
+            delete("DELETE FROM sb_channel_address WHERE customer_id = ?", customer);
+        }
+        for (String customer : person.customerIds()) {
+            delete("DELETE FROM sb_customer WHERE id = ?", customer);
+        }
+    }
+
+    private void delete(String sql, String value) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(sql)) {
+            ps.setString(1, value);
+            ps.executeUpdate();
+        }
     }
 
     @Override

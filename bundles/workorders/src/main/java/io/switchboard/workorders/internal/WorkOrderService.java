@@ -7,6 +7,7 @@ import io.switchboard.bus.BundleRoutes;
 import io.switchboard.bus.OutageLog;
 import io.switchboard.conversation.AgentDesk;
 import io.switchboard.rest.RestEndpoint;
+import io.switchboard.store.PersonalData;
 import io.switchboard.store.Store;
 import io.switchboard.workorders.WorkOrder;
 import io.switchboard.workorders.WorkOrderChange;
@@ -62,6 +63,8 @@ public class WorkOrderService implements WorkOrders {
     private final RestEndpoint endpoint;
     private final ServiceRegistration<BotSkill> surveySkill;
 
+    private final ServiceRegistration<PersonalData> personalData;
+
     @Activate
     public WorkOrderService(BundleContext context, Config config, @Reference Bus bus, @Reference Store store,
                             @Reference AgentDesk desk) throws Exception {
@@ -85,10 +88,13 @@ public class WorkOrderService implements WorkOrders {
         }
         String thanks = config.surveyThanks();
         surveySkill = context.registerService(BotSkill.class, new SurveySkill(board, () -> thanks), null);
+        // last: only a bundle that started may be asked to erase from its tables
+        personalData = context.registerService(PersonalData.class, new WorkOrderData(), null);
     }
 
     @Deactivate
     void deactivate() {
+        personalData.unregister();
         surveySkill.unregister();
         endpoint.close();
         routes.close();

@@ -6,6 +6,7 @@ import io.switchboard.bus.Bus;
 import io.switchboard.bus.BundleRoutes;
 import io.switchboard.bus.BusUnavailableException;
 import io.switchboard.rest.SourceRate;
+import io.switchboard.store.PersonalData;
 import io.switchboard.store.Store;
 import java.util.Dictionary;
 import java.util.HashMap;
@@ -86,6 +87,8 @@ public class AppChannel {
     private final ServiceRegistration<javax.servlet.Servlet> client;
     private final ServiceRegistration<ServletContextHelper> servletContext;
 
+    private final ServiceRegistration<PersonalData> personalData;
+
     @Activate
     public AppChannel(BundleContext context, Config config, Map<String, Object> properties, @Reference Bus bus,
                       @Reference Store store) throws Exception {
@@ -128,6 +131,8 @@ public class AppChannel {
         files.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_SERVLET_NAME, "switchboard-app-client");
         files.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_CONTEXT_SELECT, select);
         client = context.registerService(javax.servlet.Servlet.class, new ClientScript(AppChannel.class.getClassLoader()), files);
+        // last: only a channel that started may be asked to erase from its tables
+        personalData = context.registerService(PersonalData.class, new DeviceData(), null);
     }
 
     static Map<String, String> secrets(Map<String, Object> properties) {
@@ -145,6 +150,7 @@ public class AppChannel {
 
     @Deactivate
     void deactivate() {
+        personalData.unregister();
         client.unregister();
         socket.unregister();
         gate.unregister();

@@ -5,9 +5,11 @@ import io.switchboard.bus.Bus;
 import io.switchboard.bus.BundleRoutes;
 import io.switchboard.rest.RestEndpoint;
 import io.switchboard.rest.SourceRate;
+import io.switchboard.store.PersonalData;
 import io.switchboard.store.Store;
 import java.time.Duration;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -120,6 +122,8 @@ public class EmailChannel {
     private final BundleRoutes routes;
     private final RestEndpoint endpoint;
 
+    private final ServiceRegistration<PersonalData> personalData;
+
     @Activate
     public EmailChannel(BundleContext context, Config config, @Reference Bus bus, @Reference Store store) throws Exception {
         store.migrate(CHANGELOG, EmailChannel.class.getClassLoader());
@@ -155,10 +159,13 @@ public class EmailChannel {
         }
         LOG.info("Email channel active: IMAP {}, SMTP {}", mailbox == null ? "off" : imap + " " + config.folder(),
                 sender == null ? "off" : smtp);
+        // last: only a channel that started may be asked to erase from its tables
+        personalData = context.registerService(PersonalData.class, new CorrespondentData(), null);
     }
 
     @Deactivate
     void deactivate() {
+        personalData.unregister();
         endpoint.close();
         routes.close();
         if (mailbox != null) {

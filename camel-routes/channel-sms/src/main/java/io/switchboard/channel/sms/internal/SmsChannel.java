@@ -6,11 +6,13 @@ import io.switchboard.api.Message;
 import io.switchboard.bus.Bus;
 import io.switchboard.bus.BundleRoutes;
 import io.switchboard.rest.SourceRate;
+import io.switchboard.store.PersonalData;
 import io.switchboard.store.Store;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -74,6 +76,8 @@ public class SmsChannel {
     private final SmscLink link;
     private final BundleRoutes routes;
 
+    private final ServiceRegistration<PersonalData> personalData;
+
     @Activate
     public SmsChannel(BundleContext context, Config config, @Reference Bus bus, @Reference Store store) throws Exception {
         store.migrate(CHANGELOG, SmsChannel.class.getClassLoader());
@@ -88,10 +92,13 @@ public class SmsChannel {
                 Duration.ofSeconds(30)));
         // bound only once the routes run: a message the SMSC delivers at once has somewhere to go
         link.start();
+        // last: only a channel that started may be asked to erase from its tables
+        personalData = context.registerService(PersonalData.class, new PhoneData(), null);
     }
 
     @Deactivate
     void deactivate() {
+        personalData.unregister();
         link.close();
         routes.close();
     }

@@ -6,6 +6,7 @@ import io.switchboard.bus.BundleRoutes;
 import io.switchboard.rest.EventStream;
 import io.switchboard.rest.RestEndpoint;
 import io.switchboard.rest.SourceRate;
+import io.switchboard.store.PersonalData;
 import io.switchboard.store.Store;
 import java.util.Dictionary;
 import java.util.Hashtable;
@@ -61,6 +62,8 @@ public class WebchatChannel {
     private final ServiceRegistration<Servlet> stream;
     private final ServiceRegistration<Object> widget;
 
+    private final ServiceRegistration<PersonalData> personalData;
+
     @Activate
     public WebchatChannel(BundleContext context, Config config, @Reference Bus bus, @Reference Store store)
             throws Exception {
@@ -83,10 +86,13 @@ public class WebchatChannel {
         files.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_RESOURCE_PATTERN, "/switchboard/webchat/*");
         files.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_RESOURCE_PREFIX, "/io/switchboard/channel/webchat/widget");
         widget = context.registerService(Object.class, new Object(), files);
+        // last: only a channel that started may be asked to erase from its tables
+        personalData = context.registerService(PersonalData.class, new VisitorData(), null);
     }
 
     @Deactivate
     void deactivate() {
+        personalData.unregister();
         widget.unregister();
         stream.unregister();
         endpoint.close();
