@@ -181,7 +181,7 @@ final class Lines implements AutoCloseable {
         try {
             inbound.accept(message);
         } catch (BusUnavailableException | IllegalStateException e) {
-            LOG.warn("message of {} not on the bus: {}", line.device.address(), e.getMessage());
+            LOG.warn("a message from app {} not on the bus: {}", line.device.appId(), e.getMessage());
             line.write(json.toJson(Frames.ToDevice.refused(clientId, 503, 1L, "bus unavailable, retry")));
             return;
         }
@@ -257,7 +257,8 @@ final class Lines implements AutoCloseable {
                         }
                     }
                 } catch (RuntimeException e) {
-                    LOG.warn("line of {} could not catch up: {}", device.key(), e.getMessage());
+                    // a device key names its app user: the log says which app, not whose line
+                    LOG.warn("a line of app {} could not catch up: {}", device.appId(), e.getMessage());
                 }
             }
         }
@@ -310,7 +311,7 @@ final class Lines implements AutoCloseable {
                 }
             }
             if (cut != null) {
-                LOG.info("line of {} cut off: {}; it reconnects and resumes", device.key(), cut);
+                LOG.info("a line of app {} was cut off: {}; it reconnects and resumes", device.appId(), cut);
                 hangUp(TOO_SLOW, cut);
                 return false;
             }
