@@ -1,10 +1,13 @@
 package io.switchboard.channel.wechat.internal;
 
 import io.switchboard.api.Message;
+import io.switchboard.api.Outage;
 import io.switchboard.bus.BusUnavailableException;
+import io.switchboard.bus.OutageLog;
 import io.switchboard.rest.Problem;
 import io.switchboard.rest.ProblemException;
 import io.switchboard.store.Nonces;
+import io.switchboard.store.StoreException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -60,6 +63,8 @@ public final class CallbackApi {
     private final RateLimits perCustomer;
     private final Nonces nonces;
     private final Clock clock;
+    private final OutageLog databaseOutage = new OutageLog(LOG,
+            "WeChat pushes' nonce claims (encrypted pushes go on unclaimed, clear ones are answered 503)", Duration.ofSeconds(5));
 
     /**
      * How far a request's signed timestamp may be from the server's clock. WeChat's signature covers the
@@ -148,7 +153,14 @@ public final class CallbackApi {
             // so is a copy of its URL with another body; either is answered as WeChat expects, and not queued
             String scope = "wechat:" + settings.account();
             String nonce = signedAt + "." + q.get("nonce");
-            if (!nonces.claim(scope, nonce, Instant.ofEpochSecond(signedAt).plus(WINDOW))) {
+            boolean claimed;
+            try {
+                claimed = nonces.claim(scope, nonce, Instant.ofEpochSecond(signedAt).plus(WINDOW));
+                databaseOutage.worked();
+            } catch (StoreException e) {
+                claimed = withoutDatabase(encrypted, e);
+            }
+            if (!claimed) {
                 LOG.info("WeChat push with nonce {} was taken before: answered, not queued again", nonce);
                 return Response.ok("success", MediaType.TEXT_PLAIN_TYPE.withCharset("UTF-8")).build();
             }
@@ -156,17 +168,50 @@ public final class CallbackApi {
                 inbound.accept(m);
             } catch (BusUnavailableException e) {
                 // WeChat's retry of this very request must get in
-                nonces.release(scope, nonce);
+                release(scope, nonce);
                 LOG.warn("WeChat push {} not taken by the bus; WeChat will retry: {}", m.channelMessageId(), e.getMessage());
                 throw refusal(503, "Service unavailable", "the message could not be queued; WeChat retries it", 5);
             } catch (RuntimeException e) {
-                nonces.release(scope, nonce);
+                release(scope, nonce);
                 throw e;
             }
         } else {
             LOG.debug("WeChat push of type {} {} answered and dropped", fields.get("MsgType"), fields.get("Event"));
         }
         return Response.ok("success", MediaType.TEXT_PLAIN_TYPE.withCharset("UTF-8")).build();
+    }
+
+    /**
+     * Whether a push may go on while the database cannot claim its nonce. WeChat gives up on a push after
+     * three tries in about 15 seconds, so a 503 through a longer outage loses the customer's message. An
+     * encrypted push may go on: {@code msg_signature} covers its body, so a replay is the same message
+     * with the same {@code MsgId}, which the broker's duplicate ids and sb_message's unique channel id
+     * store once. A clear push may not: its body is signed by nothing, and without the nonce a captured
+     * URL would carry any body from any OpenID for the rest of its window.
+     *
+     * @return true: go on unclaimed
+     */
+    private boolean withoutDatabase(boolean encrypted, StoreException e) {
+        if (!Outage.isOutage(e)) {
+            throw e;
+        }
+        databaseOutage.failed(e);
+        if (!encrypted) {
+            throw refusal(503, "Service unavailable", "the database is unavailable and a clear push cannot be told from a replay"
+                    + " without it; WeChat retries it (safe mode takes pushes through a database outage)", 5);
+        }
+        return true;
+    }
+
+    /** Gives the claim back, if the database has it; a push taken through an outage holds none. */
+    private void release(String scope, String nonce) {
+        try {
+            nonces.release(scope, nonce);
+        } catch (StoreException e) {
+            // unreleased, WeChat's retry of the same request is answered "success" and dropped; the database
+            // is away, so the bus, which refused this one, most likely is not what failed
+            LOG.debug("WeChat nonce not released: {}", e.getMessage());
+        }
     }
 
     /** The account exists, is configured, and this address is not flooding it. */

@@ -324,6 +324,67 @@ class WechatFlowTest {
         }
     }
 
+    /**
+     * WeChat gives up on a push after three tries in about 15 s: while the database cannot claim nonces,
+     * an encrypted push (its body signed) goes on, and its replay is one message on the bus by its
+     * MsgId; a clear one (body signed by nothing) is refused with 503 rather than taken unguarded.
+     */
+    @Test
+    void whileTheDatabaseIsAwayEncryptedPushesGoOnOnceAndClearOnesAre503() throws Exception {
+        AtomicInteger claims = new AtomicInteger();
+        io.switchboard.store.Nonces away = new io.switchboard.store.Nonces() {
+            @Override
+            public boolean claim(String scope, String nonce, java.time.Instant until) {
+                claims.incrementAndGet();
+                throw new io.switchboard.store.StoreException("claim", new java.sql.SQLTransientConnectionException(
+                        "Connection refused", "08001"));
+            }
+
+            @Override
+            public void release(String scope, String nonce) {
+                throw new io.switchboard.store.StoreException("release", new java.sql.SQLException("refused", "08001"));
+            }
+        };
+        try (CallbackServer safe = new CallbackServer(new CallbackApi(settings(Settings.Mode.SAFE, 100), this::toBus, away));
+             CallbackServer clear = new CallbackServer(new CallbackApi(settings(Settings.Mode.PLAIN, 100), this::toBus, away))) {
+            WechatServer.Push push = new WechatServer(TOKEN, APP_ID, KEY, WechatServer.Mode.SAFE).prepare(safe.url("main"), text("数据库停了"));
+            assertEquals(200, send(push).statusCode());
+            assertEquals(200, send(push).statusCode(), "a replay of the signed push is answered as WeChat expects");
+            assertEquals("数据库停了", takeMessage().text());
+            assertNull(take(500), "the replay reached the bus a second time");
+
+            HttpResponse<String> refused = send(wechat.prepare(clear.url("main"), text("明文")));
+            assertProblem(503, refused);
+            assertTrue(refused.body().contains("cannot be told from a replay"), refused.body());
+            assertNull(take(300));
+            assertEquals(3, claims.get(), "every push tried the database first");
+        }
+    }
+
+    @Test
+    void aBrokenNonceStoreThatIsNoOutageIsNoReasonToGoOn() throws Exception {
+        io.switchboard.store.Nonces broken = new io.switchboard.store.Nonces() {
+            @Override
+            public boolean claim(String scope, String nonce, java.time.Instant until) {
+                throw new io.switchboard.store.StoreException("claim", new java.sql.SQLSyntaxErrorException("no table", "42P01"));
+            }
+
+            @Override
+            public void release(String scope, String nonce) {
+            }
+        };
+        CallbackApi api = new CallbackApi(settings(Settings.Mode.SAFE, 100), this::toBus, broken);
+        WechatServer.Push push = new WechatServer(TOKEN, APP_ID, KEY, WechatServer.Mode.SAFE)
+                .prepare(URI.create("http://127.0.0.1/switchboard/api/wechat/main"), text("x"));
+        byte[] body = push.body().getBytes(StandardCharsets.UTF_8);
+        // not an outage: the platform's exception mapper answers 500 and WeChat tries again
+        io.switchboard.store.StoreException e = org.junit.jupiter.api.Assertions.assertThrows(io.switchboard.store.StoreException.class,
+                () -> api.receive("main", CallbackServer.query(push.uri().getRawQuery()), new java.io.ByteArrayInputStream(body),
+                        body.length, "127.0.0.1"));
+        assertEquals("claim", e.getMessage());
+        assertNull(take(300));
+    }
+
     Message outbound(List<ContentPart> parts, Map<String, String> headers) {
         return new Message(Ids.newId(), null, Direction.OUTBOUND, new ChannelAddress("wechat", OPENID), Ids.newId(),
                 null, "agent-1", Instant.now(), parts, headers);
