@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.icegreen.greenmail.user.GreenMailUser;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
+import io.switchboard.testkit.TestMail;
 import io.switchboard.testkit.TestServer;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
@@ -64,6 +65,8 @@ class EmailIT {
                 .configure(PID, "fromAddress", SERVICE)
                 .configure(PID, "fromName", "客服中心")
                 .configure(PID, "pollSeconds", "1")
+                // large enough that the 60 MB mail's file is taken, streamed into the attachment store
+                .configure(PID, "maxMailBytes", Long.toString(100L << 20))
                 .configure("io.switchboard.conversation", "botEnabled", "false")
                 .requireRoutes("switchboard-conversation/conversation-inbound", "switchboard-email/email-poll",
                         "switchboard-email/email-received", "switchboard-email/email-outbound");
@@ -254,5 +257,76 @@ class EmailIT {
         });
         assertEquals("售后服务部", ((jakarta.mail.internet.InternetAddress) sent.getFrom()[0]).getPersonal());
         assertEquals("Re: 发票", sent.getSubject());
+    }
+
+    /**
+     * On the server's own heap, 512 MB as shipped: a 60 MB mail whose 45 MB file is streamed into the
+     * attachment store, and an HTML mail of 200,000 unclosed {@code <style>} tags, each in the agent's
+     * conversation within seconds, the file byte for byte.
+     */
+    @Test
+    @Order(3)
+    void aSixtyMegabyteMailAndAHostileHtmlMailArePassedOnWithinSecondsOnTheShippedHeap(@org.junit.jupiter.api.io.TempDir
+            java.nio.file.Path dir) throws Exception {
+        String command = server.jvm().orElseThrow().info().commandLine().orElse("");
+        assertTrue(command.contains("-Xmx512M"), "the server does not run on the shipped 512 MB heap: " + command);
+
+        String large = "large." + UUID.randomUUID().toString().substring(0, 8) + "@kunde.example.cn";
+        TestMail mail60 = TestMail.withFile(dir.resolve("large.eml"), large, SERVICE, "large-" + large, "扫描件在附件里，请查收。",
+                45L << 20, 18);
+        assertTrue(mail60.size() > 60_000_000, "not a 60 MB mail: " + mail60.size());
+        String hostile = "styles." + UUID.randomUUID().toString().substring(0, 8) + "@kunde.example.cn";
+        String html = "<p>您好，请回电</p>" + "<style>".repeat(200_000) + "p{color:red}";
+
+        long started = System.nanoTime();
+        try (jakarta.mail.util.SharedFileInputStream in = new jakarta.mail.util.SharedFileInputStream(mail60.file().toFile())) {
+            service.deliver(new MimeMessage(Session.getInstance(new Properties()), in));
+        }
+        deliver("""
+                From: %s
+                To: %s
+                Subject: =?UTF-8?B?%s?=
+                Message-ID: <styles-%s>
+                MIME-Version: 1.0
+                Content-Type: text/html; charset=UTF-8
+                Content-Transfer-Encoding: base64
+
+                %s
+                """.formatted(hostile, SERVICE, b64("回电", StandardCharsets.UTF_8), hostile, b64(html, StandardCharsets.UTF_8)));
+
+        JsonObject htmlMail = firstInbound(hostile, Duration.ofSeconds(60));
+        long htmlMs = (System.nanoTime() - started) / 1_000_000;
+        assertEquals("您好，请回电", htmlMail.getJsonArray("parts").getJsonObject(0).getString("text"));
+        JsonObject largeMail = firstInbound(large, Duration.ofSeconds(60));
+        long largeMs = (System.nanoTime() - started) / 1_000_000;
+        assertEquals("扫描件在附件里，请查收。", largeMail.getJsonArray("parts").getJsonObject(0).getString("text"));
+        JsonObject file = largeMail.getJsonArray("parts").getJsonObject(1);
+        assertEquals(TestMail.FILE_NAME, file.getString("name"));
+
+        java.net.http.HttpResponse<java.io.InputStream> download = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(server.url(file.getString("url")))
+                        .header("Authorization", TestServer.basicAuth("admin", PASSWORD)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofInputStream());
+        assertEquals(200, download.statusCode());
+        java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+        long bytes = 0;
+        try (java.io.InputStream in = download.body()) {
+            byte[] buffer = new byte[1 << 16];
+            for (int n; (n = in.read(buffer)) > 0; bytes += n) {
+                sha.update(buffer, 0, n);
+            }
+        }
+        assertEquals(mail60.fileBytes(), bytes);
+        assertEquals(mail60.sha256(), java.util.HexFormat.of().formatHex(sha.digest()));
+        System.out.printf("On the server's 512 MB heap: the HTML mail of 200,000 unclosed <style> tags reached the agent %d ms"
+                + " after delivery, the %d-byte mail %d ms after%n", htmlMs, mail60.size(), largeMs);
+    }
+
+    static JsonObject firstInbound(String address, Duration wait) {
+        JsonObject conversation = Api.await("the conversation of " + address, wait, () -> conversationOf(address));
+        return Api.await("the mail of " + address, wait, () -> {
+            List<JsonObject> in = inbound(conversation.getString("id"));
+            return in.isEmpty() ? null : in.get(0);
+        });
     }
 }

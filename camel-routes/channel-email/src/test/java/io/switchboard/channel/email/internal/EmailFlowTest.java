@@ -20,6 +20,7 @@ import io.switchboard.bus.BundleRoutes;
 import io.switchboard.bus.internal.ArtemisBus;
 import io.switchboard.rest.SourceRate;
 import io.switchboard.store.internal.JdbcStore;
+import io.switchboard.testkit.TestMail;
 import io.switchboard.testkit.TestBroker;
 import io.switchboard.testkit.TestDatabase;
 import jakarta.jms.TextMessage;
@@ -360,7 +361,7 @@ class EmailFlowTest {
     @Test
     void aSixtyMegabyteMailIsReadPartByPartItsFileStreamedIntoTheStore(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
             throws Exception {
-        Mails.Large large = Mails.large(dir.resolve("large.eml"), CUSTOMER, "large@kunde.example.cn",
+        TestMail large = TestMail.withFile(dir.resolve("large.eml"), CUSTOMER, SERVICE, "large@kunde.example.cn",
                 "扫描件在附件里，请查收。", 45L << 20, 60);
         assertTrue(large.size() > 60_000_000, "not a 60 MB mail: " + large.size());
         deliver(large.file());
@@ -396,7 +397,8 @@ class EmailFlowTest {
     @Test
     void aFilePastTheMailLimitStaysOnTheServerAndTheMessageSaysSo(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
             throws Exception {
-        Mails.Large large = Mails.large(dir.resolve("large.eml"), CUSTOMER, "too-large@kunde.example.cn", "见附件", 6L << 20, 7);
+        TestMail large = TestMail.withFile(dir.resolve("large.eml"), CUSTOMER, SERVICE, "too-large@kunde.example.cn", "见附件",
+                6L << 20, 7);
         deliver(large.file());
         startChannel(0, new Mailbox.Limits(1L << 20, 4L << 20, 50L << 20));
         Message in = inbound(20_000);

@@ -81,7 +81,8 @@ class LargeMailTest {
 
     @Test
     void aFilePastTheMailsBudgetStaysOnTheServerAndTheAgentIsTold(@TempDir Path dir) throws Exception {
-        Mails.Large large = Mails.large(dir.resolve("m.eml"), "c@example.com", "big@x", "请看附件。", 3 << 20, 1);
+        io.switchboard.testkit.TestMail large = io.switchboard.testkit.TestMail.withFile(dir.resolve("m.eml"), "c@example.com",
+                "service@example.com", "big@x", "请看附件。", 3 << 20, 1);
         LargeMail.Reduced reduced;
         try (SharedFileInputStream in = new SharedFileInputStream(large.file().toFile())) {
             reduced = reduce(in, 2 << 20);
