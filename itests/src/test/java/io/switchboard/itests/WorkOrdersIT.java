@@ -233,12 +233,14 @@ class WorkOrdersIT {
         assertTrue(refused.startsWith("HTTP/1.1 413"), refused);
         assertTrue(rssKb() - before < 50_000, "the server's memory grew by " + (rssKb() - before) + " KB");
 
-        // the same without a length (chunked): cut off once it passes the limit
+        // 600 MB without a length (chunked), sent for as long as the server reads: cut off once it passes
+        // the limit, and the server does not grow
+        long beforeChunked = rssKb();
         String chunked = statusLine("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" + auth
                 + "Content-Type: application/octet-stream\r\nTransfer-Encoding: chunked\r\n\r\n", out -> {
                     try {
                         byte[] chunk = new byte[1 << 20];
-                        for (int i = 0; i < 12; i++) {
+                        for (int i = 0; i < 600; i++) {
                             out.write((Integer.toHexString(chunk.length) + "\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
                             out.write(chunk);
                             out.write("\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
@@ -251,6 +253,9 @@ class WorkOrdersIT {
                 });
         assertTrue(chunked.startsWith("HTTP/1.1 413"), chunked);
         assertTrue(chunked.contains("the body exceeds 8388608 bytes"), chunked);
+        long grown = rssKb() - beforeChunked;
+        System.out.printf("The server's RSS grew by %d KB over a refused 600 MB chunked upload%n", grown);
+        assertTrue(grown < 50_000, "the server's memory grew by " + grown + " KB");
 
         String history = api.expect(200, "GET", "/switchboard/api/workorders/" + id + "/history", null, api.admin()).body();
         assertEquals(1, history.split("\"attachmentId\"", -1).length - 1, "only the photo within the limit was kept: " + history);
