@@ -200,15 +200,21 @@ final class AgentRequests {
      * @return false if the bus did not take it
      */
     boolean ask(AgentRequest request) {
-        SystemRequest message = new SystemRequest(request.id(), request.system(), request.operation(), request.params(),
-                request.customerId(), request.conversationId(), REPLIES, request.requestedAt(), request.expiresAt());
         try {
-            bus.send(BusAddress.systemRequest(request.system()), json.toJson(message), Map.of(BusAddress.DUPLICATE_ID,
-                    request.id(), BusAddress.PAYLOAD_TYPE, "SystemRequest"));
+            put(request);
+            return true;
         } catch (BusUnavailableException e) {
             LOG.warn("agent request {}: not on the bus: {}", request.id(), e.getMessage());
             return false;
         }
+    }
+
+    /** @throws BusUnavailableException when the bus did not take it: the request stays unasked */
+    private void put(AgentRequest request) {
+        SystemRequest message = new SystemRequest(request.id(), request.system(), request.operation(), request.params(),
+                request.customerId(), request.conversationId(), REPLIES, request.requestedAt(), request.expiresAt());
+        bus.send(BusAddress.systemRequest(request.system()), json.toJson(message), Map.of(BusAddress.DUPLICATE_ID,
+                request.id(), BusAddress.PAYLOAD_TYPE, "SystemRequest"));
         store.inTransaction(s -> {
             try (PreparedStatement ps = s.connection().prepareStatement("update flow_agent_request set asked_at=? where id=?")) {
                 ps.setTimestamp(1, Timestamp.from(clock.instant()));
@@ -217,14 +223,16 @@ final class AgentRequests {
             }
             return null;
         });
-        return true;
     }
 
-    /** Requests stored but never on the bus (this bundle stopped between the two): sent now. */
+    /**
+     * Requests stored but never on the bus (this bundle stopped between the two): sent now. The bus still
+     * away ends the sweep, which says so once (OutageLog), instead of a warning for every request waiting.
+     */
     void sweep() {
         List<AgentRequest> unasked = store.inTransaction(s -> list(s.connection(),
                 "select * from flow_agent_request where status='" + AgentRequest.PENDING + "' and asked_at is null", List.of()));
-        unasked.forEach(this::ask);
+        unasked.forEach(this::put);
     }
 
     /** A connector's answer: stored once, and on the customer's timeline. */

@@ -128,24 +128,35 @@ final class PickupFlows {
                   String tracking, String fault, Instant expiresAt, Instant askedAt) {
     }
 
-    /** Puts the request on the bus; the bus drops a repeat by its id and the connector answers once. */
+    /** Puts the request on the bus, or leaves it to the sweep if the bus does not take it. */
     void ask(Pickup p) {
-        SystemRequest request = new SystemRequest("pickup:" + p.workOrderId(), SYSTEM, "CreatePickup", p.params(),
-                p.customerId(), null, REPLIES, clock.instant(), p.expiresAt());
         try {
-            bus.send(BusAddress.systemRequest(SYSTEM), json.toJson(request), Map.of(BusAddress.DUPLICATE_ID, request.id(),
-                    BusAddress.PAYLOAD_TYPE, "SystemRequest"));
+            put(p);
         } catch (BusUnavailableException e) {
             LOG.warn("pickup {}: request not on the bus yet: {}", p.number(), e.getMessage());
-            return;
         }
+    }
+
+    /**
+     * Puts the request on the bus; the bus drops a repeat by its id and the connector answers once.
+     *
+     * @throws BusUnavailableException when the bus did not take it: the pickup stays unasked
+     */
+    private void put(Pickup p) {
+        SystemRequest request = new SystemRequest("pickup:" + p.workOrderId(), SYSTEM, "CreatePickup", p.params(),
+                p.customerId(), null, REPLIES, clock.instant(), p.expiresAt());
+        bus.send(BusAddress.systemRequest(SYSTEM), json.toJson(request), Map.of(BusAddress.DUPLICATE_ID, request.id(),
+                BusAddress.PAYLOAD_TYPE, "SystemRequest"));
         update(p.workOrderId(), "asked_at=?", clock.instant());
     }
 
-    /** Pickups whose request the bus did not take: asked again. */
+    /**
+     * Pickups whose request the bus did not take: asked again. The bus still away ends the sweep, which
+     * says so once (OutageLog), instead of a warning for every pickup waiting.
+     */
     void sweep() {
         store.inTransaction(s -> list(s.connection(), "select * from flow_pickup where state=? and asked_at is null",
-                REQUESTED)).forEach(this::ask);
+                REQUESTED)).forEach(this::put);
     }
 
     /** The courier company's answer to CreatePickup. */

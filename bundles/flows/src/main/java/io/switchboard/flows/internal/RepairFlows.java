@@ -129,18 +129,26 @@ final class RepairFlows {
         return view(flow.id());
     }
 
-    /** Puts the flow's request on the bus; the bus drops a repeat by its id, the connector answers once. */
+    /** Puts the flow's request on the bus, or leaves it to the sweep if the bus does not take it. */
     void ask(RepairFlow flow) {
-        SystemRequest request = new SystemRequest(flow.id(), SYSTEM, "GetAccountStatus", Map.of("accountNumber", flow.account()),
-                flow.customerId(), flow.conversationId(), REPLIES, clock.instant(), flow.expiresAt());
         try {
-            bus.send(BusAddress.systemRequest(SYSTEM), json.toJson(request), Map.of(BusAddress.DUPLICATE_ID, flow.id(),
-                    BusAddress.PAYLOAD_TYPE, "SystemRequest"));
+            put(flow);
         } catch (BusUnavailableException e) {
             // the flow is stored; the sweep asks again
             LOG.warn("repair flow {}: request not on the bus yet: {}", flow.id(), e.getMessage());
-            return;
         }
+    }
+
+    /**
+     * Puts the flow's request on the bus; the bus drops a repeat by its id, the connector answers once.
+     *
+     * @throws BusUnavailableException when the bus did not take it: the flow stays unasked
+     */
+    private void put(RepairFlow flow) {
+        SystemRequest request = new SystemRequest(flow.id(), SYSTEM, "GetAccountStatus", Map.of("accountNumber", flow.account()),
+                flow.customerId(), flow.conversationId(), REPLIES, clock.instant(), flow.expiresAt());
+        bus.send(BusAddress.systemRequest(SYSTEM), json.toJson(request), Map.of(BusAddress.DUPLICATE_ID, flow.id(),
+                BusAddress.PAYLOAD_TYPE, "SystemRequest"));
         store.inTransaction(s -> {
             try (PreparedStatement ps = s.connection().prepareStatement("update flow_repair set asked_at=? where id=?")) {
                 ps.setTimestamp(1, Timestamp.from(clock.instant()));
@@ -151,11 +159,14 @@ final class RepairFlows {
         });
     }
 
-    /** Flows whose request the bus did not take: asked again. */
+    /**
+     * Flows whose request the bus did not take: asked again. The bus still away ends the sweep, which
+     * says so once (OutageLog), instead of a warning for every flow waiting.
+     */
     void sweep() {
         List<RepairFlow> unasked = store.inTransaction(s -> list(s.connection(),
                 "select * from flow_repair where state='" + RepairFlow.WAITING_FOR_BILLING + "' and asked_at is null", null));
-        unasked.forEach(this::ask);
+        unasked.forEach(this::put);
     }
 
     /** Billing's answer, from the flows' reply queue (transacted: a failure here is redelivered). */

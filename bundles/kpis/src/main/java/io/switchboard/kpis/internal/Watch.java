@@ -8,6 +8,7 @@ import io.switchboard.api.Direction;
 import io.switchboard.api.DomainEvent;
 import io.switchboard.api.Ids;
 import io.switchboard.api.Message;
+import io.switchboard.api.Outage;
 import io.switchboard.bus.Bus;
 import io.switchboard.store.Store;
 import java.nio.charset.StandardCharsets;
@@ -148,6 +149,10 @@ final class Watch {
                 });
                 told++;
             } catch (RuntimeException e) {
+                if (Outage.isOutage(e)) {
+                    // the refresh's OutageLog says it once; every queue is announced at the next refresh
+                    throw e;
+                }
                 LOG.warn("{} of queue {} not announced yet ({}); trying again at the next refresh", type, st.queue(),
                         e.toString());
             }

@@ -4,6 +4,7 @@ import io.switchboard.api.BusinessEvent;
 import io.switchboard.api.ChannelAddress;
 import io.switchboard.api.Customer;
 import io.switchboard.api.Message;
+import io.switchboard.api.Outage;
 import io.switchboard.conversation.AgentDesk;
 import io.switchboard.store.Store;
 import io.switchboard.store.StoreSession;
@@ -74,7 +75,14 @@ final class Outreach {
             return n;
         });
         if (planned > 0) {
-            sendDue();
+            try {
+                sendDue();
+            } catch (RuntimeException away) {
+                // planned and stored: the sweep sends them once what is away is back, and says the outage once
+                if (!Outage.isOutage(away)) {
+                    throw away;
+                }
+            }
         }
         return planned;
     }
@@ -147,7 +155,11 @@ final class Outreach {
         }
     }
 
-    /** Sends what is due; what the bus does not take now stays planned for the next sweep. */
+    /**
+     * Sends what is due; what cannot be sent now stays planned for the next sweep. An outage (the
+     * database away) ends the sweep, which the sweep's OutageLog says once, instead of a warning for
+     * every push waiting.
+     */
     void sendDue() {
         Instant now = now();
         List<PlannedPush> due = store.inTransaction(s -> read(s, "WHERE status = 'PLANNED' AND not_before <= ? ORDER BY not_before",
@@ -167,6 +179,9 @@ final class Outreach {
                 status = "UNDELIVERABLE";
                 detail = nowhere.getMessage();
             } catch (RuntimeException later) {
+                if (Outage.isOutage(later)) {
+                    throw later;
+                }
                 LOG.warn("proactive: push {} not sent yet, will retry: {}", p.id(), later.toString());
                 continue;
             }

@@ -6,6 +6,7 @@ import io.switchboard.api.Customer;
 import io.switchboard.api.Direction;
 import io.switchboard.api.DomainEvent;
 import io.switchboard.api.Ids;
+import io.switchboard.api.Outage;
 import io.switchboard.api.TimelineEntry;
 import io.switchboard.bus.Bus;
 import io.switchboard.conversation.AgentDesk;
@@ -419,7 +420,13 @@ final class Board implements WorkOrders {
 
     private void resend(Instant now) {
         List<Ledger.Notice> unsent = store.inTransaction(s -> new Ledger(s.connection()).unsent(now.minusSeconds(5), 100));
-        unsent.forEach(this::send);
+        for (Ledger.Notice n : unsent) {
+            RuntimeException away = send(n);
+            if (away != null) {
+                // the rest wait for the next sweep, whose OutageLog says the outage once
+                throw away;
+            }
+        }
     }
 
     // ---- steps
@@ -482,7 +489,8 @@ final class Board implements WorkOrders {
         after.notices.forEach(this::send);
     }
 
-    private void send(Ledger.Notice n) {
+    /** @return the outage that kept it from being sent, or null */
+    private RuntimeException send(Ledger.Notice n) {
         String failure = null;
         Instant sentAt;
         try {
@@ -494,6 +502,11 @@ final class Board implements WorkOrders {
             failure = "undeliverable: " + nowhere.getMessage();
             LOG.info("work orders: notice {} not sent: {}", n.id(), nowhere.getMessage());
         } catch (RuntimeException later) {
+            if (Outage.isOutage(later)) {
+                // unsent and unmarked: the sweep sends it again and says the outage once
+                LOG.debug("work orders: notice {} not sent yet: {}", n.id(), later.toString());
+                return later;
+            }
             LOG.warn("work orders: notice {} not sent yet, will retry: {}", n.id(), later.toString());
             sentAt = null;
             failure = later.toString();
@@ -509,6 +522,7 @@ final class Board implements WorkOrders {
             // sent but not marked: the retry pushes the same id, which the conversation side ignores
             LOG.warn("work orders: notice {} outcome not stored: {}", n.id(), e.toString());
         }
+        return null;
     }
 
     // ---- small things
