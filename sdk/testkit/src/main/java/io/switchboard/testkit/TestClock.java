@@ -6,10 +6,16 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock that stands still until a test moves it, for code that takes a {@link Clock}; UTC. */
+/**
+ * A clock a test moves, for code that takes a {@link Clock}; UTC. One made {@link #at} stands still
+ * until moved; one made {@link #ticking} keeps the real time, moved ahead by what the test advances,
+ * for tests where a real broker and database stamp their own times beside it.
+ */
 public final class TestClock extends Clock {
 
+    /** Null while the clock ticks with the real one. */
     private volatile Instant now;
+    private volatile Duration ahead = Duration.ZERO;
 
     private TestClock(Instant now) {
         this.now = now;
@@ -17,6 +23,11 @@ public final class TestClock extends Clock {
 
     public static TestClock at(Instant now) {
         return new TestClock(now);
+    }
+
+    /** The real time, until {@link #advance} moves it ahead or {@link #set} stops it. */
+    public static TestClock ticking() {
+        return new TestClock(null);
     }
 
     public static TestClock at(String isoInstant) {
@@ -27,13 +38,18 @@ public final class TestClock extends Clock {
         now = instant;
     }
 
-    public void advance(Duration by) {
-        now = now.plus(by);
+    public synchronized void advance(Duration by) {
+        if (now == null) {
+            ahead = ahead.plus(by);
+        } else {
+            now = now.plus(by);
+        }
     }
 
     @Override
     public Instant instant() {
-        return now;
+        Instant fixed = now;
+        return fixed != null ? fixed : Instant.now().plus(ahead);
     }
 
     @Override

@@ -25,6 +25,7 @@ import io.switchboard.conversation.AgentDesk;
 import io.switchboard.conversation.internal.RealCore;
 import io.switchboard.store.internal.JdbcStore;
 import io.switchboard.testkit.TestBroker;
+import io.switchboard.testkit.TestClock;
 import io.switchboard.testkit.TestDatabase;
 import io.switchboard.workorders.WorkOrder;
 import io.switchboard.workorders.WorkOrders;
@@ -38,11 +39,8 @@ import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
@@ -68,26 +66,6 @@ class KpiFlowTest {
 
     static final String SUPERVISOR_PHONE = "+8613800000000";
 
-    /** Real time plus a jump, for moving past the window without waiting for it. */
-    static final class Later extends Clock {
-        volatile Duration ahead = Duration.ZERO;
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.now().plus(ahead);
-        }
-    }
-
     TestBroker broker;
     TestDatabase db;
     ArtemisBus bus;
@@ -98,7 +76,8 @@ class KpiFlowTest {
     Clusters clusters;
     Scoreboard board;
     QueueMBeans mbeans;
-    final Later clock = new Later();
+    /** Real time plus a jump, for moving past the window without waiting for it. */
+    final TestClock clock = TestClock.ticking();
     final CanonicalJson json = new CanonicalJson();
     final List<DomainEvent> events = new CopyOnWriteArrayList<>();
     Connection listening;
@@ -294,7 +273,7 @@ class KpiFlowTest {
         assertEquals(5, queue(closed, Queues.GENERAL).abandoned(), "closed without an answer");
 
         // the window moves past them all: nothing counts and nothing waits, the queue has recovered
-        clock.ahead = Duration.ofMinutes(11);
+        clock.advance(Duration.ofMinutes(11));
         Scoreboard.Kpis later = board.refresh();
         assertTrue(later.breaches().isEmpty());
         DomainEvent recovered = await(() -> events(Watch.RECOVERED).isEmpty() ? null : events(Watch.RECOVERED).get(0));
