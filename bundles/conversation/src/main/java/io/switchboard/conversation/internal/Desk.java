@@ -101,10 +101,10 @@ final class Desk implements AgentDesk {
 
     /**
      * One reply's work inside its group's transaction: what it stores, and what it will send once the
-     * group has committed. {@code fresh} says whether it is new: a retry with a stored replyId is
-     * answered with what was stored and sends nothing, as its first try's sends are in the outbox or gone.
+     * group has committed. A retry with a stored replyId is answered with what was stored and sends
+     * nothing, as its first try's sends are in the outbox or gone.
      */
-    private record Stored(Message reply, boolean fresh, List<BusBatch.Outgoing> sends) {
+    private record Stored(Message reply, List<BusBatch.Outgoing> sends) {
     }
 
     private Stored storeOne(StoreSession s, Reply r) throws SQLException {
@@ -123,33 +123,31 @@ final class Desk implements AgentDesk {
         }
         Message m = new Message(r.replyId() != null ? r.replyId() : Ids.newId(), null, Direction.OUTBOUND, to,
                 c.id(), c.customerId(), r.agentId(), now, List.of(ContentPart.text(r.text())), Map.of());
-        List<DomainEvent> events = new ArrayList<>();
-        boolean fresh = s.messages().insert(m);
-        Message reply = m;
-        if (!fresh) {
-            // a retry of a reply already stored: send what was stored, not the retry's text
-            reply = s.messages().byId(m.id()).filter(old -> c.id().equals(old.conversationId()))
+        if (!s.messages().insert(m)) {
+            // a retry of a reply already stored: what was stored, not the retry's text
+            Message stored = s.messages().byId(m.id()).filter(old -> c.id().equals(old.conversationId()))
                     .orElseThrow(() -> new IllegalArgumentException("replyId " + m.id() + " is already used"));
-        } else {
-            s.conversations().touch(c.id(), now, !bot);
-            if (!bot && c.state() == ConversationState.ASSIGNED
-                    && s.conversations().transition(c.id(), ConversationState.ASSIGNED, ConversationState.WAITING, r.agentId(), null, now)) {
-                events.add(new DomainEvent("waiting:" + m.id(), DomainEvent.CONVERSATION_WAITING, now, c.id(),
-                        c.customerId(), Map.of("agentId", r.agentId() == null ? "" : r.agentId())));
-            }
+            return new Stored(stored, List.of());
         }
-        events.add(new DomainEvent("sent:" + reply.id(), DomainEvent.MESSAGE_SENT, reply.time(), c.id(), c.customerId(),
-                Map.of("messageId", reply.id(), "agentId", reply.agentId() == null ? "" : reply.agentId(),
-                        "channel", reply.address().channel())));
+        List<DomainEvent> events = new ArrayList<>();
+        s.conversations().touch(c.id(), now, !bot);
+        if (!bot && c.state() == ConversationState.ASSIGNED
+                && s.conversations().transition(c.id(), ConversationState.ASSIGNED, ConversationState.WAITING, r.agentId(), null, now)) {
+            events.add(new DomainEvent("waiting:" + m.id(), DomainEvent.CONVERSATION_WAITING, now, c.id(),
+                    c.customerId(), Map.of("agentId", r.agentId() == null ? "" : r.agentId())));
+        }
+        events.add(new DomainEvent("sent:" + m.id(), DomainEvent.MESSAGE_SENT, m.time(), c.id(), c.customerId(),
+                Map.of("messageId", m.id(), "agentId", m.agentId() == null ? "" : m.agentId(),
+                        "channel", m.address().channel())));
         List<BusBatch.Outgoing> sends = new ArrayList<>();
         // the broker's duplicate detection keeps the customer from seeing a reply twice when it is sent again
-        sends.add(new BusBatch.Outgoing(BusAddress.outbound(reply.address().channel()), false, json.toJson(reply),
-                Map.of(BusAddress.DUPLICATE_ID, "reply:" + reply.id(), BusAddress.GROUP_ID, reply.conversationId(),
+        sends.add(new BusBatch.Outgoing(BusAddress.outbound(m.address().channel()), false, json.toJson(m),
+                Map.of(BusAddress.DUPLICATE_ID, "reply:" + m.id(), BusAddress.GROUP_ID, m.conversationId(),
                         BusAddress.PAYLOAD_TYPE, "Message")));
         for (DomainEvent event : events) {
             sends.add(new BusBatch.Outgoing(BusAddress.EVENTS, true, json.toJson(event), event.busProperties()));
         }
-        return new Stored(reply, fresh, sends);
+        return new Stored(m, sends);
     }
 
     /**
@@ -175,15 +173,11 @@ final class Desk implements AgentDesk {
                 Savepoint savepoint = group.size() > 1 ? s.connection().setSavepoint() : null;
                 try {
                     Stored stored = storeOne(s, group.get(i));
-                    if (stored.fresh()) {
-                        outbox.keep(s, stored.sends());
-                    }
+                    outbox.keep(s, stored.sends());
                     if (savepoint != null) {
                         s.connection().releaseSavepoint(savepoint);
                     }
-                    if (stored.fresh()) {
-                        fresh.addAll(stored.sends());
-                    }
+                    fresh.addAll(stored.sends());
                     done[i] = stored;
                 } catch (SQLException | RuntimeException e) {
                     if (savepoint == null) {
