@@ -68,7 +68,7 @@ final class JdbcMessages implements Messages {
     @Override
     public List<Message> inConversation(String conversationId, int limit) throws SQLException {
         try (PreparedStatement ps = connection.prepareStatement("SELECT " + COLUMNS
-                + " FROM sb_message WHERE conversation_id = ? ORDER BY sent_at, id")) {
+                + " FROM sb_message WHERE conversation_id = ? ORDER BY sent_at, seq")) {
             ps.setMaxRows(limit);
             ps.setString(1, conversationId);
             try (ResultSet rs = ps.executeQuery()) {

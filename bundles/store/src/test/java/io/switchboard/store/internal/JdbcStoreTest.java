@@ -91,6 +91,28 @@ class JdbcStoreTest {
         assertTrue(otherChannel);
     }
 
+    /** WeChat gives its time in whole seconds: three in one second are read back as they were stored. */
+    @ParameterizedTest
+    @EnumSource(TestDatabase.Kind.class)
+    void messagesOfTheSameSecondAreReadInTheOrderTheyWereStored(TestDatabase.Kind kind) {
+        JdbcStore store = open(kind);
+        ChannelAddress openid = new ChannelAddress("wechat", "oSameSecond");
+        Instant second = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        String conversationId = store.inTransaction(s -> {
+            String customer = s.customers().forAddress(openid, null).id();
+            Conversation c = conversation(customer, openid);
+            s.conversations().create(c);
+            // ids that sort against the order they came in, as WeChat's name-based ones may
+            for (String[] m : new String[][] {{"ffff", "一"}, {"8888", "二"}, {"0000", "三"}}) {
+                s.messages().insert(new Message(m[0] + "-" + Ids.newId().substring(5), "msg-" + m[0], Direction.INBOUND, openid,
+                        c.id(), customer, null, second, List.of(ContentPart.text(m[1])), Map.of()));
+            }
+            return c.id();
+        });
+        assertEquals(List.of("一", "二", "三"), store.inTransaction(s -> s.messages().inConversation(conversationId, 10))
+                .stream().map(Message::text).toList());
+    }
+
     @ParameterizedTest
     @EnumSource(TestDatabase.Kind.class)
     void openConversationsAreFoundByAddressAndListedNewestFirst(TestDatabase.Kind kind) {
