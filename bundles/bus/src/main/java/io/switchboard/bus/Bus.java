@@ -3,6 +3,7 @@ package io.switchboard.bus;
 import io.switchboard.api.Message;
 import jakarta.jms.ConnectionFactory;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import org.osgi.annotation.versioning.ProviderType;
@@ -51,6 +52,27 @@ public interface Bus {
      * @throws BusUnavailableException when the broker did not take them
      */
     void sendAll(List<BusBatch.Outgoing> messages);
+
+    /**
+     * Removes the messages of these message groups ({@link io.switchboard.api.BusAddress#GROUP_ID}) that
+     * wait in the broker: in every queue of every {@code sb.*} address and in every dead-letter queue
+     * ({@code DLQ}, {@code DLQ.*}). Every customer's message on the bus has a group: on {@code sb.inbound}
+     * their conversation or, before one exists, their address as {@link io.switchboard.api.ChannelAddress#toString()}
+     * writes it; replies and the bot's messages their conversation. Erasing a customer removes theirs.
+     *
+     * <p>The broker removes them itself, through its management, which the platform's broker user may use
+     * and a plugin's may not. What a consumer holds at that moment (being handled, tried again through
+     * an outage, or prefetched by a running consumer) is not in a queue to remove: it is handled, or comes
+     * back to its queue or dead-letter queue, where another removal finds it. Only the broker this bus
+     * connects to is asked: on several nodes, each node's own.
+     *
+     * @param groups the groups' values, exactly as the messages carry them
+     * @return how many messages the broker removed
+     * @throws BusUnavailableException when the broker could not be asked or did not answer; some queues
+     *                                 may have been cleared already, and asking again is safe
+     * @throws IllegalStateException   when the broker refused (a bus that may not manage it, a plugin's)
+     */
+    int removeWaiting(Collection<String> groups);
 
     /** Whether a connection to the broker can be had now. */
     boolean isReachable();

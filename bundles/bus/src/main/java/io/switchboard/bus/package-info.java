@@ -5,7 +5,7 @@
  * {@code Switchboard-Plugin}) gets a Bus of its own, limited by the broker to what {@link io.switchboard.bus.BusGrants} granted it.
  */
 @Export
-@Version("1.5.0")
+@Version("1.6.0")
 package io.switchboard.bus;
 
 import org.osgi.annotation.bundle.Export;

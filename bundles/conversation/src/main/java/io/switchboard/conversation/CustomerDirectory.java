@@ -41,9 +41,12 @@ public interface CustomerDirectory {
     /**
      * Erases a person: the customer, every customer merged with it, and everything kept of them, in
      * the core's tables and in every bundle's that registered a {@link io.switchboard.store.PersonalData},
-     * in one transaction. What stays is a record of who erased which customer id when.
+     * in one transaction. What stays is a record of who erased which customer id when. Their messages
+     * waiting in the broker's queues and dead-letter queues go too ({@link io.switchboard.bus.Bus#removeWaiting}):
+     * before the transaction, and once more after it for what arrived meanwhile.
      *
      * @throws java.util.NoSuchElementException when there is no such customer
+     * @throws io.switchboard.bus.BusUnavailableException when the broker could not be asked; nothing is erased then
      */
     void erase(String customerId, String operator);
 }

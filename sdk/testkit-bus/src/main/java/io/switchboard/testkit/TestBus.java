@@ -136,6 +136,11 @@ public final class TestBus implements Bus, AutoCloseable {
         return bus.isReachable();
     }
 
+    @Override
+    public int removeWaiting(java.util.Collection<String> groups) {
+        return bus.removeWaiting(groups);
+    }
+
     /** Takes one message off the anycast queue {@code queue}, or null if none comes within {@code timeout}. */
     public Received receive(String queue, Duration timeout) {
         try (Connection connection = connectionFactory().createConnection();

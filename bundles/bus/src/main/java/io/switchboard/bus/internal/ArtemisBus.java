@@ -21,6 +21,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import org.apache.qpid.jms.JmsConnectionFactory;
@@ -104,6 +105,8 @@ public class ArtemisBus implements Bus {
     private String user;
     /** How this bus's own connections are made, for the batch consumers' unpooled ones. */
     private java.util.function.Supplier<ConnectionFactory> batchFactory;
+    /** Unpooled connections whose producers are named, for the broker's management (BrokerQueues). */
+    private ConnectionFactory unpooled;
 
     /** A bus outside the container: tests and the benchmark use this. Close it with {@link #deactivate()}. */
     public static ArtemisBus connect(String url, String user, String password) {
@@ -243,6 +246,7 @@ public class ArtemisBus implements Bus {
             return loginPatience.isZero() ? batches : new RetriedLogins(batches, loginPatience);
         };
         qpid.setClientIDPrefix("switchboard-");
+        unpooled = loginPatience.isZero() ? qpid : new RetriedLogins(qpid, loginPatience);
         pool = pooled(loginPatience.isZero() ? qpid : new RetriedLogins(qpid, loginPatience), maxConnections);
         sends = pooled(loginPatience.isZero() ? qpid : new RetriedLogins(qpid, loginPatience), maxConnections);
     }
@@ -372,6 +376,11 @@ public class ArtemisBus implements Bus {
             }
         }
         producer.send(destination, message, DeliveryMode.PERSISTENT, jakarta.jms.Message.DEFAULT_PRIORITY, 0);
+    }
+
+    @Override
+    public int removeWaiting(Collection<String> groups) {
+        return new BrokerQueues(unpooled, Binding.JSON).removeGroups(groups);
     }
 
     @Override

@@ -17,9 +17,11 @@ import io.switchboard.store.PersonalData;
 import java.sql.PreparedStatement;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.Set;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,6 +47,10 @@ final class Directory implements CustomerDirectory {
 
     @Override
     public void erase(String customerId, String operator) {
+        // the person's messages leave the broker's queues before anything leaves the tables: a broker that
+        // cannot be asked fails the erasure (503) with the person whole, and it can be asked for again
+        CustomerErasure found = store.inTransaction(s -> s.customers().erasure(customerId)).orElseThrow(() -> notFound(customerId));
+        int fromQueues = bus.removeWaiting(groups(found));
         CustomerErasure person = store.inTransaction(s -> {
             CustomerErasure p = s.customers().erasure(customerId).orElseThrow(() -> notFound(customerId));
             for (PersonalData data : personalData.get()) {
@@ -62,9 +68,32 @@ final class Directory implements CustomerDirectory {
             }
             return p;
         });
-        LOG.info("customer {} erased by {}: {} customer records, {} addresses, {} conversations, in {} bundles' tables",
-                customerId, operator, person.customerIds().size(), person.addresses().size(), person.conversationIds().size(),
-                personalData.get().size() + 1);
+        // once more, for what reached a queue meanwhile: a reply sent, a message dead-lettered, a conversation
+        // opened. The person is no longer in the tables to be asked for again, so a broker gone since is told
+        // to the operator instead of failing an erasure that is done.
+        Set<String> groups = groups(found);
+        groups.addAll(groups(person));
+        try {
+            fromQueues += bus.removeWaiting(groups);
+        } catch (RuntimeException e) {
+            LOG.warn("customer {} erased by {}, but the broker's queues could not be cleared a second time ({}): "
+                    + "their messages that reached a queue during the erasure may still wait there", customerId, operator, e.getMessage());
+        }
+        LOG.info("customer {} erased by {}: {} customer records, {} addresses, {} conversations, in {} bundles' tables, "
+                + "{} messages from the broker's queues", customerId, operator, person.customerIds().size(), person.addresses().size(),
+                person.conversationIds().size(), personalData.get().size() + 1, fromQueues);
+    }
+
+    /**
+     * The message groups the person's messages have on the bus: their conversations, and their addresses
+     * as {@code sb.inbound} groups a message before it has a conversation.
+     */
+    static Set<String> groups(CustomerErasure person) {
+        Set<String> groups = new LinkedHashSet<>(person.conversationIds());
+        for (ChannelAddress address : person.addresses()) {
+            groups.add(address.toString());
+        }
+        return groups;
     }
 
     @Override

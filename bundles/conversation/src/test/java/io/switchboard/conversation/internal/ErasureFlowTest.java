@@ -4,20 +4,30 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.switchboard.api.BusAddress;
 import io.switchboard.api.ChannelAddress;
 import io.switchboard.api.ContentPart;
 import io.switchboard.api.Conversation;
 import io.switchboard.api.Direction;
 import io.switchboard.api.Ids;
 import io.switchboard.api.Message;
+import io.switchboard.bus.BusUnavailableException;
+import io.switchboard.bus.internal.ArtemisBus;
 import io.switchboard.store.CustomerErasure;
 import io.switchboard.store.PersonalData;
+import io.switchboard.testkit.TestBroker;
+import jakarta.jms.Connection;
+import jakarta.jms.JMSException;
+import jakarta.jms.QueueBrowser;
+import jakarta.jms.Session;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Enumeration;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
@@ -105,6 +115,67 @@ class ErasureFlowTest extends FlowTestBase {
 
         assertThrows(RuntimeException.class, () -> directory.erase(chat.customerId(), "admin"));
 
+        assertEquals(1, count("SELECT COUNT(*) FROM sb_customer WHERE id = ?", chat.customerId()));
+        assertEquals(1, count("SELECT COUNT(*) FROM sb_message WHERE conversation_id = ?", chat.id()));
+        assertEquals(0, count("SELECT COUNT(*) FROM sb_erasure WHERE customer_id = ?", chat.customerId()));
+    }
+
+    /** The groups of what waits in {@code queue}, without taking any. */
+    List<String> groupsIn(String queue) throws JMSException {
+        try (Connection c = bus.connectionFactory().createConnection();
+             Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+             QueueBrowser browser = s.createBrowser(s.createQueue(queue))) {
+            c.start();
+            List<String> groups = new ArrayList<>();
+            for (Object m : Collections.list((Enumeration<?>) browser.getEnumeration())) {
+                groups.add(((jakarta.jms.Message) m).getStringProperty(BusAddress.GROUP_ID));
+            }
+            return groups;
+        }
+    }
+
+    /**
+     * A reply no channel has sent yet (no web chat here to take it) and what was dead-lettered of the person,
+     * grouped by their conversation or, before it, by their address: gone with them; another's stay.
+     */
+    @Test
+    void thePersonsMessagesWaitingInTheBrokerGoWithThemAndOthersStay() throws Exception {
+        ChannelAddress visitor = new ChannelAddress("webchat", "v-queued");
+        ChannelAddress other = new ChannelAddress("webchat", "v-queued-other");
+        put(says(visitor, "我的地址是幸福路 8 号"));
+        put(says(other, "我不删除"));
+        Conversation chat = conversationOn(visitor);
+        Conversation stays = conversationOn(other);
+        desk.reply(chat.id(), "alice", "收到，王先生", "r-queued-1", null);
+        desk.reply(stays.id(), "alice", "收到", "r-queued-2", null);
+        String outbound = BusAddress.outbound("webchat");
+        await(() -> broker.messageCount(outbound) == 2 ? true : null);
+        String dead = BusAddress.deadLetter(BusAddress.INBOUND);
+        bus.send(dead, "{}", Map.of(BusAddress.GROUP_ID, visitor.toString()));
+        bus.send(dead, "{}", Map.of(BusAddress.GROUP_ID, chat.id()));
+        bus.send(dead, "{}", Map.of(BusAddress.GROUP_ID, other.toString()));
+        Directory directory = new Directory(store, bus, json, () -> List.of(channelTables));
+
+        directory.erase(chat.customerId(), "admin");
+
+        assertEquals(List.of(stays.id()), groupsIn(outbound));
+        assertEquals(List.of(other.toString()), groupsIn(dead));
+    }
+
+    @Test
+    void aBrokerThatCannotBeAskedLeavesThePersonWhole() throws Exception {
+        ChannelAddress visitor = new ChannelAddress("webchat", "v-no-broker");
+        put(says(visitor, "你好"));
+        Conversation chat = conversationOn(visitor);
+        ArtemisBus nowhere = ArtemisBus.connect("amqp://127.0.0.1:" + TestBroker.freePort() + "?amqp.idleTimeout=0", "test", "test");
+        try {
+            Directory directory = new Directory(store, nowhere, json, () -> List.of(channelTables));
+
+            assertThrows(BusUnavailableException.class, () -> directory.erase(chat.customerId(), "admin"));
+        } finally {
+            nowhere.deactivate();
+        }
+        assertTrue(asked.isEmpty(), "no bundle was asked to erase its part");
         assertEquals(1, count("SELECT COUNT(*) FROM sb_customer WHERE id = ?", chat.customerId()));
         assertEquals(1, count("SELECT COUNT(*) FROM sb_message WHERE conversation_id = ?", chat.id()));
         assertEquals(0, count("SELECT COUNT(*) FROM sb_erasure WHERE customer_id = ?", chat.customerId()));
