@@ -63,6 +63,24 @@ public interface Conversations {
     /** Where replies go by default: the address the customer last wrote from. */
     void moveTo(String id, ChannelAddress address, Instant at) throws SQLException;
 
+    /**
+     * Up to {@code limit} conversations CLOSED before {@code closedBefore}, oldest close first, locked
+     * until the transaction ends: a customer's message reopening one meanwhile waits for the purge and
+     * then finds it gone; another node purging at the same time waits and passes them over.
+     *
+     * @since 1.5
+     */
+    List<String> closedBefore(Instant closedBefore, int limit) throws SQLException;
+
+    /**
+     * Deletes the conversations {@code ids} with their messages, their rows on the customers' timelines
+     * and what still waits in the outbox for them; their customers and addresses stay. Ids already
+     * gone are passed over.
+     *
+     * @since 1.5
+     */
+    void purge(Collection<String> ids) throws SQLException;
+
     /** @deprecated use {@link #transition}, which cannot lose a race */
     @Deprecated
     void changeState(String id, ConversationState state, Instant at) throws SQLException;

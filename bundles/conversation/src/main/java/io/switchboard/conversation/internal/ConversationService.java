@@ -24,8 +24,8 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 /**
  * The bundle's one DS component: it owns the bundle's CamelContext (the inbound route) and offers
- * {@link AgentDesk} and {@link CustomerDirectory} while the route runs. Configured by
- * {@code etc/io.switchboard.conversation.cfg}.
+ * {@link AgentDesk} and {@link CustomerDirectory} while the route runs, and sweeps closed conversations
+ * past their {@link Retention} period. Configured by {@code etc/io.switchboard.conversation.cfg}.
  */
 @Component(immediate = true, configurationPid = "io.switchboard.conversation")
 @Designate(ocd = ConversationService.Config.class)
@@ -39,6 +39,13 @@ public class ConversationService {
         @AttributeDefinition(description = "Minutes within which a customer writing on another channel continues"
                 + " their open conversation (0: never)")
         int continueWithinMinutes() default 30;
+
+        @AttributeDefinition(description = "Days a closed conversation is kept; older ones are purged with their messages"
+                + " (0: kept forever)")
+        int retentionDays() default 0;
+
+        @AttributeDefinition(description = "Minutes between two sweeps for closed conversations past the retention period")
+        int retentionSweepMinutes() default 60;
     }
 
     /** How often the outbox's relay looks for messages the broker did not take. */
@@ -50,6 +57,7 @@ public class ConversationService {
     private final Outbox outbox;
     private final ServiceRegistration<AgentDesk> desk;
     private final ServiceRegistration<CustomerDirectory> directory;
+    private final Retention retention;
 
     @Activate
     public ConversationService(BundleContext context, Config config, @Reference Bus bus, @Reference Store store)
@@ -61,6 +69,8 @@ public class ConversationService {
         outbox = new Outbox(store, bus, json, OUTBOX_SWEEP);
         desk = context.registerService(AgentDesk.class, new Desk(store, bus, json, outbox), null);
         directory = context.registerService(CustomerDirectory.class, new Directory(store, bus, json, () -> List.copyOf(personalData)), null);
+        retention = new Retention(store, () -> List.copyOf(personalData), Duration.ofDays(Math.max(0, config.retentionDays())))
+                .sweepEvery(Duration.ofMinutes(Math.max(1, config.retentionSweepMinutes())));
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, service = PersonalData.class)
@@ -74,6 +84,7 @@ public class ConversationService {
 
     @Deactivate
     void deactivate() {
+        retention.close();
         directory.unregister();
         desk.unregister();
         outbox.close();

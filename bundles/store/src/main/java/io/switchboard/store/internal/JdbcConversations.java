@@ -195,6 +195,53 @@ final class JdbcConversations implements Conversations {
         }
     }
 
+    @Override
+    public List<String> closedBefore(Instant closedBefore, int limit) throws SQLException {
+        // locked rather than read: a reopening that commits first takes its conversation out of the page
+        try (PreparedStatement ps = connection.prepareStatement("SELECT id FROM sb_conversation WHERE state = ?"
+                + " AND closed_at < ? ORDER BY closed_at, id FETCH FIRST " + Math.max(1, limit) + " ROWS ONLY FOR UPDATE")) {
+            ps.setString(1, ConversationState.CLOSED.name());
+            Sql.setInstant(ps, 2, closedBefore);
+            try (ResultSet rs = ps.executeQuery()) {
+                List<String> ids = new ArrayList<>();
+                while (rs.next()) {
+                    ids.add(rs.getString(1));
+                }
+                return ids;
+            }
+        }
+    }
+
+    @Override
+    public void purge(Collection<String> ids) throws SQLException {
+        deleteEach("DELETE FROM sb_message WHERE conversation_id = ?", ids);
+        deleteEach("DELETE FROM sb_timeline_event WHERE conversation_id = ?", ids);
+        // a reply that never reached the customer is not sent after its conversation is gone
+        deleteEach("DELETE FROM sb_outbox WHERE body LIKE ?", ids.stream().map(JdbcConversations::inOutbox).toList());
+        deleteEach("DELETE FROM sb_conversation WHERE id = ?", ids);
+    }
+
+    private void deleteEach(String sql, Collection<String> values) throws SQLException {
+        if (values.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = connection.prepareStatement(sql)) {
+            for (String value : values) {
+                ps.setString(1, value);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    /**
+     * What an outbox row for conversation {@code id} holds in its body: every message and event the
+     * core sends names its conversation so.
+     */
+    static String inOutbox(String id) {
+        return "%\"conversationId\":\"" + id + "\"%";
+    }
+
     private static List<Conversation> all(PreparedStatement ps) throws SQLException {
         try (ResultSet rs = ps.executeQuery()) {
             List<Conversation> result = new ArrayList<>();

@@ -350,7 +350,7 @@ final class JdbcCustomers implements Customers {
         for (String conversation : person.conversationIds()) {
             delete("DELETE FROM sb_message WHERE conversation_id = ?", conversation);
             // what waits to be sent to them is not sent after they are gone
-            delete("DELETE FROM sb_outbox WHERE body LIKE ?", "%\"conversationId\":\"" + conversation + "\"%");
+            delete("DELETE FROM sb_outbox WHERE body LIKE ?", JdbcConversations.inOutbox(conversation));
         }
         for (String customer : person.customerIds()) {
             delete("DELETE FROM sb_message WHERE customer_id = ?", customer);
