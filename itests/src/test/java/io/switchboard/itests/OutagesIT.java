@@ -3,9 +3,19 @@ package io.switchboard.itests;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.switchboard.sandbox.wechat.WechatSandbox;
+import io.switchboard.sandbox.wechat.WechatServer;
 import io.switchboard.testkit.TcpCut;
+import io.switchboard.testkit.TestBroker;
 import io.switchboard.testkit.TestDatabase;
 import io.switchboard.testkit.TestServer;
+import jakarta.jms.Connection;
+import jakarta.jms.JMSException;
+import jakarta.jms.MessageConsumer;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.QueueBrowser;
+import jakarta.jms.Session;
+import jakarta.jms.TextMessage;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 import java.io.IOException;
@@ -18,10 +28,12 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Enumeration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import org.apache.qpid.jms.JmsConnectionFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -34,7 +46,8 @@ import org.junit.jupiter.api.Test;
  * database is back, each once, and none is dead-lettered: an outage is waited out, not parked. The
  * platform's own bus is reached through a second link, cut while an agent replies: the reply waits
  * in the outbox and reaches the visitor once the broker is back. And since this server's database is
- * one the test can read, erasing a customer is checked here against every table of every bundle.
+ * one the test can read, erasing a customer, and purging a conversation closed longer ago than the
+ * retention period, are checked here against every table of every bundle.
  */
 @org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
 class OutagesIT {
@@ -50,6 +63,13 @@ class OutagesIT {
     static Http http;
     static final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
+    static final String WECHAT_TOKEN = "outageToken" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+    static final String WECHAT_APP_ID = "wx00000000outage01";
+    static final String WECHAT_SECRET = "secret-" + UUID.randomUUID();
+    /** 43 characters of Base64, as WeChat's console generates. */
+    static final String WECHAT_AES_KEY = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG";
+    static WechatSandbox wechatApi;
+
     @BeforeAll
     static void boot() throws IOException {
         database = TestDatabase.postgres();
@@ -57,9 +77,20 @@ class OutagesIT {
         link = TcpCut.to(direct.getHost(), direct.getPort());
         server = Distribution.unpack(PASSWORD)
                 .configure("io.switchboard.channel.webchat", "ratePerMinute", "100000");
+        // a retention period from the start, swept every minute: nothing the other tests make was closed 30 days ago
+        server.configure("io.switchboard.conversation", "retentionDays", "30")
+                .configure("io.switchboard.conversation", "retentionSweepMinutes", "1");
         // the platform reaches its own broker through a link the test cuts; the test's own calls go straight
         busLink = TcpCut.to("127.0.0.1", URI.create(server.busUrl()).getPort());
         server.configure("io.switchboard.bus", "url", "amqp://127.0.0.1:" + busLink.port());
+        // WeChat in safe mode, as in production: its pushes are signed over their body
+        wechatApi = WechatSandbox.start(TestBroker.freePort()).account(WECHAT_APP_ID, WECHAT_SECRET);
+        server.configure("io.switchboard.channel.wechat", "token", WECHAT_TOKEN)
+                .configure("io.switchboard.channel.wechat", "appId", WECHAT_APP_ID)
+                .configure("io.switchboard.channel.wechat", "appSecret", WECHAT_SECRET)
+                .configure("io.switchboard.channel.wechat", "encodingAesKey", WECHAT_AES_KEY)
+                .configure("io.switchboard.channel.wechat", "mode", "safe")
+                .configure("io.switchboard.channel.wechat", "apiBase", wechatApi.url());
         // the server's own database on PostgreSQL, as in production, through the link the test cuts
         Files.writeString(server.home().resolve("etc/org.ops4j.datasource-switchboard.cfg"), """
                 osgi.jdbc.driver.name = PostgreSQL JDBC Driver
@@ -87,6 +118,9 @@ class OutagesIT {
         }
         if (busLink != null) {
             busLink.close();
+        }
+        if (wechatApi != null) {
+            wechatApi.close();
         }
         if (database != null) {
             database.close();
@@ -121,6 +155,19 @@ class OutagesIT {
             sms.computeIfAbsent(phone, k -> Collections.synchronizedList(new ArrayList<>())).add(text);
             Thread.sleep(250);
         }
+        // WeChat pushes as its servers do, each tried three times with 5 s to answer, then given up
+        WechatServer wechat = new WechatServer(WECHAT_TOKEN, WECHAT_APP_ID, WECHAT_AES_KEY, WechatServer.Mode.SAFE);
+        URI wechatUrl = server.url("/switchboard/api/wechat/main");
+        Map<String, List<String>> pushed = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < 6; i++) {
+            String openid = "oOutage" + (i % 2) + "x" + WECHAT_TOKEN.substring(WECHAT_TOKEN.length() - 19);
+            String text = "微信停电 " + i;
+            WechatServer.Delivery d = wechat.push(wechatUrl, WechatServer.text("gh_outage", openid,
+                    System.currentTimeMillis() / 1000, text, 770_000L + i));
+            assertTrue(d.accepted(), "WeChat gave up on a push during the outage: " + d);
+            pushed.computeIfAbsent(openid, k -> new ArrayList<>()).add(text);
+        }
+        assertTrue((System.nanoTime() - cutAt) / 1_000_000 < OUTAGE.toMillis(), "the WeChat pushes outlasted the outage");
         Thread.sleep(Math.max(0, OUTAGE.toMillis() - (System.nanoTime() - cutAt) / 1_000_000));
         link.restore();
         Thread.sleep(10_000);
@@ -140,6 +187,11 @@ class OutagesIT {
             String conversationId = awaitConversation(e.getKey());
             assertEquals(e.getValue(), awaitStored(conversationId, e.getValue().size()),
                     "SMS taken during the outage is not what was stored, once and in order");
+        }
+        for (Map.Entry<String, List<String>> e : pushed.entrySet()) {
+            String conversationId = awaitConversation(e.getKey());
+            assertEquals(e.getValue(), awaitStored(conversationId, e.getValue().size()),
+                    "WeChat pushes taken during the outage are not what was stored, once and in order");
         }
         assertEquals(deadBefore, dead("DLQ.sb.inbound") + dead("DLQ.sb.bot"), "an outage parked messages in a dead-letter queue");
     }
@@ -184,23 +236,17 @@ class OutagesIT {
      * Erasure, on this server's PostgreSQL, which the test reads directly: a web-chat visitor who wrote,
      * was answered and has a delivery on their stream is erased by an admin (an agent may not), and no
      * table of any bundle holds their visitor id, conversation id, customer id or words afterwards,
-     * apart from the erasure's own record of the customer id.
+     * apart from the erasure's own record of the customer id. Nor does the broker: what of theirs waited in
+     * a dead-letter queue and on an address no channel reads (grouped by their conversation, or by their
+     * address as before a conversation) is gone, and another person's messages there stay.
      */
     @Test
     @org.junit.jupiter.api.Order(3)
     void anErasedCustomerLeavesNothingInAnyTable() throws Exception {
         String visitor = "erase-" + UUID.randomUUID().toString().replace("-", "");
         String words = "我的身份证号是 110101199003077777";
-        Http.Reply said = http.postJson("/switchboard/api/webchat/messages",
-                "{\"visitorId\":\"" + visitor + "\",\"text\":\"" + words + "\",\"clientMessageId\":\"c1\"}", false);
-        assertEquals(202, said.status(), said.body());
-        String conversation = Json.object(said.body()).getString("conversationId");
-        assertEquals(List.of(words), awaitStored(conversation, 1));
         String answer = "已为您登记 " + UUID.randomUUID();
-        java.util.concurrent.BlockingQueue<String> stream = http.stream(visitor);
-        assertEquals(201, http.postJson("/switchboard/api/conversations/" + conversation + "/replies",
-                "{\"text\":\"" + answer + "\"}", true).status());
-        assertEquals(1, heard(stream, answer, Duration.ofSeconds(30)), "the reply is delivered before the erasure");
+        String conversation = answered(visitor, words, answer);
         String customer = Json.object(http.asAdmin("/switchboard/api/conversations/" + conversation).body()).getString("customerId");
         assertTrue(!leftOf(visitor, conversation, customer, words).isEmpty(), "the person is in the tables before");
 
@@ -209,19 +255,109 @@ class OutagesIT {
                 .header("Authorization", TestServer.basicAuth("nosy", "Nosy-" + PASSWORD)).DELETE().build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(403, refused.statusCode(), "an agent may not erase a customer: " + refused.body());
+        String dead = "DLQ.sb.inbound";
+        String unread = "sb.outbound.fax";
+        String someoneElse = "webchat:erase-other-" + UUID.randomUUID().toString().replace("-", "");
+        waiting(dead, conversation, words);
+        waiting(dead, "webchat:" + visitor, words);
+        waiting(dead, someoneElse, "我不删除");
+        waiting(unread, conversation, answer);
+        waiting(unread, someoneElse, "我不删除");
+        assertTrue(groupsWaitingIn(dead).containsAll(List.of(conversation, "webchat:" + visitor, someoneElse)));
         HttpResponse<String> erased = client.send(HttpRequest.newBuilder(server.url("/switchboard/api/customers/" + customer))
                 .header("Authorization", server.basicAuth()).DELETE().build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(204, erased.statusCode(), erased.body());
 
         assertEquals(List.of(), leftOf(visitor, conversation, customer, words), "what the tables still hold of the person");
+        for (String queue : List.of(dead, unread)) {
+            List<String> groups = groupsWaitingIn(queue);
+            assertTrue(!groups.contains(conversation) && !groups.contains("webchat:" + visitor), "the person's messages still wait in " + queue);
+            assertTrue(groups.contains(someoneElse), "another person's message went from " + queue);
+            take(queue, someoneElse);
+        }
         assertEquals(404, http.asAdmin("/switchboard/api/customers/" + customer).status());
         HttpResponse<String> again = client.send(HttpRequest.newBuilder(server.url("/switchboard/api/customers/" + customer))
                 .header("Authorization", server.basicAuth()).DELETE().build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(404, again.statusCode(), "an erased customer is not there to erase again");
     }
 
+    /**
+     * The retention period, on this server's PostgreSQL, where {@code retentionDays} is 30 and the sweep
+     * runs every minute: a visitor's web-chat conversation, answered and delivered to their stream, is
+     * closed, and its close moved 40 days back in the database; their next conversation is closed today.
+     * The next sweep leaves nothing of the old one in any table of any bundle: not its id, not their
+     * words, not the answer. The recent one, the customer and the visitor's address stay.
+     */
+    @Test
+    @org.junit.jupiter.api.Order(4)
+    void aConversationClosedLongerAgoThanTheRetentionPeriodLeavesNothingInAnyTable() throws Exception {
+        String visitor = "retain-" + UUID.randomUUID().toString().replace("-", "");
+        String words = "我家门牌号是 " + UUID.randomUUID();
+        String answer = "已为您记下 " + UUID.randomUUID();
+        String old = answered(visitor, words, answer);
+        assertEquals(200, http.postJson("/switchboard/api/conversations/" + old + "/close", "{}", true).status());
+
+        String later = "又来了 " + UUID.randomUUID();
+        Http.Reply again = http.postJson("/switchboard/api/webchat/messages",
+                "{\"visitorId\":\"" + visitor + "\",\"text\":\"" + later + "\",\"clientMessageId\":\"c2\"}", false);
+        assertEquals(202, again.status(), again.body());
+        String recent = Json.object(again.body()).getString("conversationId");
+        assertTrue(!recent.equals(old), "a visitor writing after the close has a new conversation");
+        assertEquals(List.of(later), awaitStored(recent, 1));
+        assertEquals(200, http.postJson("/switchboard/api/conversations/" + recent + "/close", "{}", true).status());
+        String customer = Json.object(http.asAdmin("/switchboard/api/conversations/" + old).body()).getString("customerId");
+        assertEquals(1, sql("UPDATE sb_conversation SET closed_at = now() - interval '40 days' WHERE id = ?", old));
+        List<String> oldBefore = columnsHolding(List.of(old, words, answer), (column, value) -> false);
+        assertTrue(oldBefore.containsAll(List.of("sb_conversation.id", "sb_message.conversation_id", "sb_message.text",
+                "sb_timeline_event.conversation_id", "webchat_delivery.body")), "the old conversation is in the tables before: " + oldBefore);
+
+        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+        List<String> left = oldBefore;
+        while (!left.isEmpty() && System.nanoTime() < deadline) {
+            pause(5000);
+            left = columnsHolding(List.of(old, words, answer), (column, value) -> false);
+        }
+        assertEquals(List.of(), left, "what the tables still hold of a conversation closed 40 days ago");
+        List<String> recentAfter = columnsHolding(List.of(recent, later), (column, value) -> false);
+        assertTrue(recentAfter.containsAll(List.of("sb_conversation.id", "sb_message.conversation_id", "sb_message.text",
+                "sb_timeline_event.conversation_id", "webchat_visitor.conversation_id")),
+                "the conversation closed today stays, and the visitor with it: " + recentAfter);
+        assertEquals(1, count("SELECT COUNT(*) FROM sb_customer WHERE id = ?", customer), "the customer stays");
+        assertEquals(1, count("SELECT COUNT(*) FROM sb_channel_address WHERE address = ?", visitor), "with their address");
+    }
+
+    /** Runs {@code statement}, with one parameter, on the server's database; how many rows it changed. */
+    static int sql(String statement, String value) throws java.sql.SQLException {
+        try (java.sql.Connection c = database.dataSource().getConnection();
+             java.sql.PreparedStatement ps = c.prepareStatement(statement)) {
+            ps.setString(1, value);
+            return ps.executeUpdate();
+        }
+    }
+
+    static int count(String query, String value) throws java.sql.SQLException {
+        try (java.sql.Connection c = database.dataSource().getConnection();
+             java.sql.PreparedStatement ps = c.prepareStatement(query)) {
+            ps.setString(1, value);
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
+    }
+
     /** Every text column of every table that holds any of these, as table.column: the erasure's own record aside. */
     static List<String> leftOf(String visitor, String conversation, String customer, String words) throws Exception {
+        return columnsHolding(List.of(visitor, conversation, customer, words),
+                (column, value) -> column.startsWith("sb_erasure.") && value.equals(customer));
+    }
+
+    /**
+     * Every text column of every table (Liquibase's own aside) that holds any of {@code values}, as
+     * table.column, once for each value found there, unless {@code expected} (table.column, value) allows it.
+     */
+    private static List<String> columnsHolding(List<String> values, java.util.function.BiPredicate<String, String> expected)
+            throws Exception {
         List<String> found = new ArrayList<>();
         try (java.sql.Connection c = database.dataSource().getConnection()) {
             List<String[]> columns = new ArrayList<>();
@@ -237,8 +373,9 @@ class OutagesIT {
                 if (column[0].startsWith("databasechangelog")) {
                     continue;
                 }
-                for (String value : List.of(visitor, conversation, customer, words)) {
-                    if (column[0].equals("sb_erasure") && value.equals(customer)) {
+                String name = column[0] + "." + column[1];
+                for (String value : values) {
+                    if (expected.test(name, value)) {
                         continue;
                     }
                     try (java.sql.PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM \"" + column[0] + "\" WHERE \""
@@ -247,7 +384,7 @@ class OutagesIT {
                         try (java.sql.ResultSet rs = ps.executeQuery()) {
                             rs.next();
                             if (rs.getInt(1) > 0) {
-                                found.add(column[0] + "." + column[1]);
+                                found.add(name);
                             }
                         }
                     }
@@ -255,6 +392,43 @@ class OutagesIT {
             }
         }
         return found;
+    }
+
+    /** Puts a message of the message group {@code group} in {@code queue}, as the admin, straight on the server's broker. */
+    static void waiting(String queue, String group, String text) throws JMSException {
+        try (Connection c = new JmsConnectionFactory(TestServer.ADMIN, PASSWORD, server.busUrl()).createConnection();
+             Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+             MessageProducer producer = s.createProducer(s.createQueue(queue))) {
+            TextMessage m = s.createTextMessage("{\"text\":\"" + text + "\"}");
+            m.setStringProperty("JMSXGroupID", group);
+            producer.send(m);
+        }
+    }
+
+    /** The message groups of what waits in {@code queue}, none taken. */
+    static List<String> groupsWaitingIn(String queue) throws JMSException {
+        try (Connection c = new JmsConnectionFactory(TestServer.ADMIN, PASSWORD, server.busUrl()).createConnection();
+             Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+             QueueBrowser browser = s.createBrowser(s.createQueue(queue))) {
+            c.start();
+            List<String> groups = new ArrayList<>();
+            for (Object m : Collections.list((Enumeration<?>) browser.getEnumeration())) {
+                groups.add(((jakarta.jms.Message) m).getStringProperty("JMSXGroupID"));
+            }
+            return groups;
+        }
+    }
+
+    /** Takes what of {@code group} waits in {@code queue}, so that a later test finds the queue as before. */
+    static void take(String queue, String group) throws JMSException {
+        try (Connection c = new JmsConnectionFactory(TestServer.ADMIN, PASSWORD, server.busUrl()).createConnection();
+             Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+             MessageConsumer consumer = s.createConsumer(s.createQueue(queue), "JMSXGroupID = '" + group + "'")) {
+            c.start();
+            while (consumer.receive(1000) != null) {
+                // taken
+            }
+        }
     }
 
     /** How many events with {@code text} the stream brings within {@code time}; others (the bot's) are passed over. */
@@ -320,6 +494,20 @@ class OutagesIT {
                 pause(500);
             }
         }
+    }
+
+    /** A visitor writes {@code words} on web chat and an agent's {@code answer} reaches their stream: the conversation's id. */
+    static String answered(String visitor, String words, String answer) throws InterruptedException {
+        Http.Reply said = http.postJson("/switchboard/api/webchat/messages",
+                "{\"visitorId\":\"" + visitor + "\",\"text\":\"" + words + "\",\"clientMessageId\":\"c1\"}", false);
+        assertEquals(202, said.status(), said.body());
+        String conversation = Json.object(said.body()).getString("conversationId");
+        assertEquals(List.of(words), awaitStored(conversation, 1));
+        java.util.concurrent.BlockingQueue<String> stream = http.stream(visitor);
+        assertEquals(201, http.postJson("/switchboard/api/conversations/" + conversation + "/replies",
+                "{\"text\":\"" + answer + "\"}", true).status());
+        assertEquals(1, heard(stream, answer, Duration.ofSeconds(30)), "the agent's answer did not reach the visitor");
+        return conversation;
     }
 
     static List<String> awaitStored(String conversationId, int expected) {
