@@ -121,6 +121,24 @@ public final class TestBroker implements AutoCloseable {
         }
     }
 
+    /**
+     * The value of {@code property} on each message waiting in {@code queue}, in order, without taking
+     * any (a queue browser): what a test expects to wait there, or to be gone.
+     */
+    public static java.util.List<String> browse(jakarta.jms.ConnectionFactory factory, String queue, String property)
+            throws jakarta.jms.JMSException {
+        try (jakarta.jms.Connection c = factory.createConnection();
+             jakarta.jms.Session s = c.createSession(false, jakarta.jms.Session.AUTO_ACKNOWLEDGE);
+             jakarta.jms.QueueBrowser browser = s.createBrowser(s.createQueue(queue))) {
+            c.start();
+            java.util.List<String> values = new java.util.ArrayList<>();
+            for (java.util.Enumeration<?> e = browser.getEnumeration(); e.hasMoreElements(); ) {
+                values.add(((jakarta.jms.Message) e.nextElement()).getStringProperty(property));
+            }
+            return values;
+        }
+    }
+
     public static int freePort() {
         try (ServerSocket socket = new ServerSocket(0)) {
             socket.setReuseAddress(true);

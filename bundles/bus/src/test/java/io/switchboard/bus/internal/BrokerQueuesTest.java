@@ -10,11 +10,7 @@ import io.switchboard.testkit.TestBroker;
 import jakarta.jms.Connection;
 import jakarta.jms.JMSException;
 import jakarta.jms.MessageConsumer;
-import jakarta.jms.QueueBrowser;
 import jakarta.jms.Session;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.Enumeration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -59,16 +55,7 @@ class BrokerQueuesTest {
 
     /** The groups of what waits in {@code queue}, in order, without taking any. */
     static List<String> groupsIn(String queue) throws JMSException {
-        try (Connection c = bus.connectionFactory().createConnection();
-             Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
-             QueueBrowser browser = s.createBrowser(s.createQueue(queue))) {
-            c.start();
-            List<String> groups = new ArrayList<>();
-            for (Object m : Collections.list((Enumeration<?>) browser.getEnumeration())) {
-                groups.add(((jakarta.jms.Message) m).getStringProperty(BusAddress.GROUP_ID));
-            }
-            return groups;
-        }
+        return TestBroker.browse(bus.connectionFactory(), queue, BusAddress.GROUP_ID);
     }
 
     @Test

@@ -16,18 +16,13 @@ import io.switchboard.bus.internal.ArtemisBus;
 import io.switchboard.store.CustomerErasure;
 import io.switchboard.store.PersonalData;
 import io.switchboard.testkit.TestBroker;
-import jakarta.jms.Connection;
 import jakarta.jms.JMSException;
-import jakarta.jms.QueueBrowser;
-import jakarta.jms.Session;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.Enumeration;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
@@ -120,18 +115,9 @@ class ErasureFlowTest extends FlowTestBase {
         assertEquals(0, count("SELECT COUNT(*) FROM sb_erasure WHERE customer_id = ?", chat.customerId()));
     }
 
-    /** The groups of what waits in {@code queue}, without taking any. */
+    /** The groups of what waits in {@code queue}, in order, without taking any. */
     List<String> groupsIn(String queue) throws JMSException {
-        try (Connection c = bus.connectionFactory().createConnection();
-             Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
-             QueueBrowser browser = s.createBrowser(s.createQueue(queue))) {
-            c.start();
-            List<String> groups = new ArrayList<>();
-            for (Object m : Collections.list((Enumeration<?>) browser.getEnumeration())) {
-                groups.add(((jakarta.jms.Message) m).getStringProperty(BusAddress.GROUP_ID));
-            }
-            return groups;
-        }
+        return TestBroker.browse(bus.connectionFactory(), queue, BusAddress.GROUP_ID);
     }
 
     /**
