@@ -227,7 +227,9 @@ class SmsFlowTest {
     @Test
     void theChannelBindsAgainWhenTheSmscDropsTheLink() throws Exception {
         smsc.dropLinks();
-        smsc.awaitBinds(2, WAIT);
+        // the link waits its reconnectDelay (5 s) before it binds again, and again if that bind fails:
+        // 10 s failed once on a loaded machine
+        smsc.awaitBinds(2, Duration.ofSeconds(30));
         smsc.deliver(PHONE, OUR_NUMBER, "还在吗？");
         Message m = inbound(5000);
         assertNotNull(m);
