@@ -202,7 +202,9 @@ class OutagesIT {
      * has it, exactly once, without the agent doing anything again.
      */
     @Test
-    @org.junit.jupiter.api.Order(2)
+    // last: after the platform's broker link is cut and restored, opening a new connection through it
+    // sometimes waits 30 s and fails (an open finding of issue 18), which stalls a later test's request
+    @org.junit.jupiter.api.Order(4)
     void anAgentsReplyWhileTheBrokerIsAwayReachesTheVisitorOnceItIsBack() throws Exception {
         String visitor = "outbox-" + UUID.randomUUID().toString().replace("-", "");
         Http.Reply said = http.postJson("/switchboard/api/webchat/messages",
@@ -241,7 +243,7 @@ class OutagesIT {
      * address as before a conversation) is gone, and another person's messages there stay.
      */
     @Test
-    @org.junit.jupiter.api.Order(3)
+    @org.junit.jupiter.api.Order(2)
     void anErasedCustomerLeavesNothingInAnyTable() throws Exception {
         String visitor = "erase-" + UUID.randomUUID().toString().replace("-", "");
         String words = "我的身份证号是 110101199003077777";
@@ -289,7 +291,7 @@ class OutagesIT {
      * words, not the answer. The recent one, the customer and the visitor's address stay.
      */
     @Test
-    @org.junit.jupiter.api.Order(4)
+    @org.junit.jupiter.api.Order(3)
     void aConversationClosedLongerAgoThanTheRetentionPeriodLeavesNothingInAnyTable() throws Exception {
         String visitor = "retain-" + UUID.randomUUID().toString().replace("-", "");
         String words = "我家门牌号是 " + UUID.randomUUID();
