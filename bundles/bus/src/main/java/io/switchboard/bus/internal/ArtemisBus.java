@@ -297,6 +297,11 @@ public class ArtemisBus implements Bus {
         return pool;
     }
 
+    /** A factory of unpooled connections as this bus's user, for a route's listener ({@link BusComponent}). */
+    ConnectionFactory listenerConnectionFactory() {
+        return unpooled;
+    }
+
     /** A factory of unpooled connections as this bus's user, for a batch consumer's own connection ({@link BatchConsumer}). */
     ConnectionFactory batchConnectionFactory() {
         return batchFactory.get();
