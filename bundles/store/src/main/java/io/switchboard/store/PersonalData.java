@@ -1,6 +1,5 @@
 package io.switchboard.store;
 
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.Collection;
 import java.util.List;
@@ -40,15 +39,6 @@ public interface PersonalData {
 
     /** Runs {@code sql}, a statement with one parameter, once for each of {@code values}. */
     static void deleteEach(StoreSession s, String sql, Collection<String> values) throws SQLException {
-        if (values.isEmpty()) {
-            return;
-        }
-        try (PreparedStatement ps = s.connection().prepareStatement(sql)) {
-            for (String value : values) {
-                ps.setString(1, value);
-                ps.addBatch();
-            }
-            ps.executeBatch();
-        }
+        io.switchboard.store.internal.Batches.each(s.connection(), sql, values);
     }
 }

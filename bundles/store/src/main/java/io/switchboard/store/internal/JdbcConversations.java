@@ -222,16 +222,7 @@ final class JdbcConversations implements Conversations {
     }
 
     private void deleteEach(String sql, Collection<String> values) throws SQLException {
-        if (values.isEmpty()) {
-            return;
-        }
-        try (PreparedStatement ps = connection.prepareStatement(sql)) {
-            for (String value : values) {
-                ps.setString(1, value);
-                ps.addBatch();
-            }
-            ps.executeBatch();
-        }
+        Batches.each(connection, sql, values);
     }
 
     /**
