@@ -43,10 +43,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The bus over AMQP 1.0 to the Artemis broker embedded in the same Karaf.
  *
- * <p>The broker starts in the same boot and may not listen yet when this activates. A route whose
- * listener fails its first connection never retries (camel-sjms logs and ignores it), so the
- * {@link Bus} service is registered only once the broker has answered; everything that needs the
- * bus waits for the service instead of racing the broker.
+ * <p>The broker starts in the same boot and may not listen yet when this activates. The {@link Bus}
+ * service is registered only once the broker has answered: everything that needs the bus waits for
+ * the service instead of racing the broker, whose refusals every listener would otherwise log and
+ * try again ({@link BusListener}).
  *
  * <p>The service is bundle-scoped: a plugin bundle (header {@code Switchboard-Plugin}) gets a Bus of its
  * own, connected as {@code plugin.<id>}, so the broker holds it to what {@link io.switchboard.bus.BusGrants}
@@ -190,9 +190,9 @@ public class ArtemisBus implements Bus {
         own.outageRetry = outageRetry;
         own.open(config.url(), PluginCredentials.user(plugin), PluginCredentials.password(config.password(), plugin),
                 PLUGIN_CONNECTIONS, PLUGIN_LOGIN_PATIENCE);
-        // A route whose listener fails its first connection never retries (as for the platform's own Bus),
-        // and a bundle started by hand may come before its grant: the plugin gets its Bus only once a real
-        // login as its user has succeeded, never on the strength of the grant alone.
+        // A bundle started by hand may come before its grant: the plugin gets its Bus once a real login as
+        // its user has succeeded, never on the strength of the grant alone (a listener refused meanwhile
+        // would try again every 2 s, and say so).
         long pause = 100;
         for (long deadline = System.nanoTime() + 20_000_000_000L; !own.isReachable(); pause = Math.min(pause * 2, 1000)) {
             if (System.nanoTime() > deadline) {

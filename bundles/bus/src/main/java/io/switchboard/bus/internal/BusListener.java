@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * through one broker outage thus stayed connected, with no consumer, until a restart; and its task,
  * never finished, would not have started again for a second outage either. Here the connection's
  * failure is what starts a recovery, the recovery ends when the consumers are there, and a failure
- * during a recovery starts another once it ends.
+ * during a recovery starts another once it ends. A listener that cannot connect when its route starts
+ * is recovered the same way.
  */
 final class BusListener extends SimpleMessageListenerContainer {
 
@@ -41,6 +42,20 @@ final class BusListener extends SimpleMessageListenerContainer {
         this.endpoint = endpoint;
         this.outage = new OutageLog(LOG, "listener on " + endpoint.getDestinationName(),
                 Duration.ofMillis(endpoint.getRecoveryInterval()));
+    }
+
+    /**
+     * Starts listening; a broker that cannot be reached now (away, restarting, or not yet letting a
+     * plugin's user in) is tried again as after a lost connection, where Camel would have given the
+     * listener up for good.
+     */
+    @Override
+    protected void doStart() throws Exception {
+        try {
+            super.doStart();
+        } catch (JMSException e) {
+            onException(e);
+        }
     }
 
     @Override
@@ -81,6 +96,9 @@ final class BusListener extends SimpleMessageListenerContainer {
         try {
             refreshConnection();
             initConsumers();
+            // refreshConnection starts only a connection that was started before: not so when the
+            // broker was away as the route started
+            startConnection();
         } catch (Exception e) {
             outage.failed(e);
             later();

@@ -33,10 +33,13 @@ class BusComponentTest {
     final Map<String, String> heard = new ConcurrentHashMap<>();
 
     @BeforeEach
-    void start() throws Exception {
+    void start() {
         broker = TestBroker.start();
         link = TcpCut.to("127.0.0.1", broker.port());
         bus = ArtemisBus.connect("amqp://127.0.0.1:" + link.port(), "test", "test");
+    }
+
+    void routes() throws Exception {
         camel = new DefaultCamelContext();
         camel.addComponent("bus", BundleRoutes.busComponent(bus));
         camel.addRoutes(new RouteBuilder() {
@@ -54,7 +57,9 @@ class BusComponentTest {
 
     @AfterEach
     void stop() {
-        camel.stop();
+        if (camel != null) {
+            camel.stop();
+        }
         bus.deactivate();
         link.close();
         broker.close();
@@ -62,6 +67,7 @@ class BusComponentTest {
 
     @Test
     void everyListenerHearsAgainAfterEachTimeItsBrokerLinkIsCutAndRestored() throws Exception {
+        routes();
         assertEquals(all(), sendAndHear("before"), "every route hears before the cut");
 
         // long enough for several tries to connect again to fail
@@ -76,6 +82,15 @@ class BusComponentTest {
             assertEquals(all(), sendAndHear("later after outage " + outage),
                     "routes that came back after outage " + outage + " and then went deaf");
         }
+    }
+
+    @Test
+    void listenersStartedWhileTheBrokerIsAwayListenOnceItIsBack() throws Exception {
+        link.cut();
+        routes();
+        Thread.sleep(5000);
+        link.restore();
+        assertEquals(all(), sendAndHear("first"), "routes that started while the broker was away and never listened");
     }
 
     /** Sends {@code text} to every route's queue, straight to the broker; returns the queues whose route heard it within 30 s. */
