@@ -193,6 +193,16 @@ class DeskBrowserIT {
         assertEquals(401, anonymous.status());
         assertEquals(401, anonymous.json().getInt("status"));
         assertEquals(401, api.call("GET", "/switchboard/api/desk/stream?access_token=forged.token", null, null).status());
+        // a page whose token has expired is answered in the token's scheme: a Basic challenge would open
+        // the browser's own login dialog over the desk; scripts sending Basic still get Basic
+        HttpResponse<String> expired = http.send(HttpRequest.newBuilder(server.url("/switchboard/api/conversations?state=open"))
+                .header("Authorization", "Bearer forged.token").build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(401, expired.statusCode(), expired.body());
+        assertEquals("Bearer realm=\"switchboard\", error=\"invalid_token\"", expired.headers().firstValue("WWW-Authenticate").orElse(""));
+        HttpResponse<String> wrong = http.send(HttpRequest.newBuilder(server.url("/switchboard/api/conversations?state=open"))
+                .header("Authorization", TestServer.basicAuth(AGENT, "not-" + AGENT_PASSWORD)).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(401, wrong.statusCode(), wrong.body());
+        assertTrue(wrong.headers().firstValue("WWW-Authenticate").orElse("").startsWith("Basic realm="), wrong.headers().toString());
 
         String token = api.expect(201, "POST", "/switchboard/api/sessions",
                 "{\"user\":\"" + AGENT + "\",\"password\":\"" + AGENT_PASSWORD + "\"}", null).json().getString("token");

@@ -67,7 +67,7 @@ public final class RealmLogin implements DynamicFeature {
                 String token = header.substring(7).trim();
                 java.util.Optional<Sessions.Session> session = sessions.get().flatMap(s -> s.verify(token));
                 if (session.isEmpty()) {
-                    request.abortWith(challenge("the token is not valid or has expired; log in again"));
+                    request.abortWith(bearerChallenge("the token is not valid or has expired; log in again"));
                     return;
                 }
                 authenticated(request, session.get().user(), session.get().roles(), "Bearer");
@@ -150,6 +150,16 @@ public final class RealmLogin implements DynamicFeature {
             }
         }
 
+        /**
+         * A client that sent a token is told so in its own scheme (RFC 6750), never with a Basic
+         * challenge: a browser answers that one with its own login dialog over the desk's page.
+         */
+        private static Response bearerChallenge(String why) {
+            return Response.fromResponse(Problem.of(401, "Unauthorized", why).toResponse())
+                    .header("WWW-Authenticate", "Bearer realm=\"switchboard\", error=\"invalid_token\"").build();
+        }
+
+        /** Clients with no credentials, or Basic ones: scripts and {@code curl -u}, which ask for Basic. */
         private static Response challenge(String why) {
             return Response.fromResponse(Problem.of(401, "Unauthorized", why).toResponse())
                     .header("WWW-Authenticate", "Basic realm=\"switchboard\", charset=\"UTF-8\"").build();
