@@ -7,8 +7,8 @@ import org.apache.camel.component.sjms.SjmsComponent;
 import org.apache.camel.component.sjms.SjmsEndpoint;
 
 /**
- * The {@code bus} component of a Camel context: sjms on the bus' pooled connections, knowing its bus, so
- * a route's error handler finds how long that bus retries an outage.
+ * The {@code bus} component of a Camel context: sjms on the bus, knowing its bus, so a route's error
+ * handler finds how long that bus retries an outage. Sends take the bus' pooled connections.
  *
  * <p>A route's listener holds its connection for its life and comes back after a broker outage only
  * when that connection's exception listener tells it the connection failed. A pooled connection has
