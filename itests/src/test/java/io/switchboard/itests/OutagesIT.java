@@ -13,7 +13,6 @@ import jakarta.jms.Connection;
 import jakarta.jms.JMSException;
 import jakarta.jms.MessageConsumer;
 import jakarta.jms.MessageProducer;
-import jakarta.jms.QueueBrowser;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
 import jakarta.json.JsonObject;
@@ -28,7 +27,6 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Enumeration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -223,11 +221,7 @@ class OutagesIT {
         } finally {
             busLink.restore();
         }
-        long back = System.nanoTime();
-        int times = 0;
-        while (times == 0 && System.nanoTime() - back < Duration.ofSeconds(120).toNanos()) {
-            times += heard(stream, text, Duration.ofSeconds(1));
-        }
+        int times = heardWithin(stream, text, Duration.ofSeconds(120));
         assertEquals(1, times + heard(stream, text, Duration.ofSeconds(10)),
                 "the reply reaches the visitor once the broker is back, exactly once");
 
@@ -237,13 +231,10 @@ class OutagesIT {
         Http.Reply hello = http.postJson("/switchboard/api/webchat/messages",
                 "{\"visitorId\":\"" + asker + "\",\"text\":\"你好\",\"clientMessageId\":\"c1\"}", false);
         assertEquals(202, hello.status(), hello.body());
-        int answered = 0;
-        for (long start = System.nanoTime(); answered == 0 && System.nanoTime() - start < Duration.ofSeconds(60).toNanos(); ) {
-            answered += heard(asked, "我是智能客服", Duration.ofSeconds(1));
-        }
+        int answered = heardWithin(asked, "我是智能客服", Duration.ofSeconds(60));
         String greeted = Json.object(hello.body()).getString("conversationId");
         assertEquals(1, answered, "after the broker link is back, the bot greets a new visitor; waiting on sb.bot: "
-                + io.switchboard.testkit.TestBroker.browse(new JmsConnectionFactory(TestServer.ADMIN, PASSWORD, server.busUrl()), "sb.bot", "JMSXGroupID")
+                + groupsWaitingIn("sb.bot")
                 + "; the conversation: "
                 + http.asAdmin("/switchboard/api/conversations/" + greeted).body() + " "
                 + http.asAdmin("/switchboard/api/conversations/" + greeted + "/messages").body());
@@ -424,16 +415,7 @@ class OutagesIT {
 
     /** The message groups of what waits in {@code queue}, none taken. */
     static List<String> groupsWaitingIn(String queue) throws JMSException {
-        try (Connection c = new JmsConnectionFactory(TestServer.ADMIN, PASSWORD, server.busUrl()).createConnection();
-             Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
-             QueueBrowser browser = s.createBrowser(s.createQueue(queue))) {
-            c.start();
-            List<String> groups = new ArrayList<>();
-            for (Object m : Collections.list((Enumeration<?>) browser.getEnumeration())) {
-                groups.add(((jakarta.jms.Message) m).getStringProperty("JMSXGroupID"));
-            }
-            return groups;
-        }
+        return TestBroker.browse(new JmsConnectionFactory(TestServer.ADMIN, PASSWORD, server.busUrl()), queue, "JMSXGroupID");
     }
 
     /** Takes what of {@code group} waits in {@code queue}, so that a later test finds the queue as before. */
@@ -457,6 +439,15 @@ class OutagesIT {
             if (event.contains(text)) {
                 times++;
             }
+        }
+        return times;
+    }
+
+    /** Waits until the stream brings an event with {@code text}, at most {@code patience}; how many it brought (0 or 1). */
+    static int heardWithin(java.util.concurrent.BlockingQueue<String> stream, String text, Duration patience) throws InterruptedException {
+        int times = 0;
+        for (long start = System.nanoTime(); times == 0 && System.nanoTime() - start < patience.toNanos(); ) {
+            times += heard(stream, text, Duration.ofSeconds(1));
         }
         return times;
     }

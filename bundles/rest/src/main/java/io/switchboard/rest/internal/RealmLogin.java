@@ -155,14 +155,17 @@ public final class RealmLogin implements DynamicFeature {
          * challenge: a browser answers that one with its own login dialog over the desk's page.
          */
         private static Response bearerChallenge(String why) {
-            return Response.fromResponse(Problem.of(401, "Unauthorized", why).toResponse())
-                    .header("WWW-Authenticate", "Bearer realm=\"switchboard\", error=\"invalid_token\"").build();
+            return challenge(why, "Bearer realm=\"switchboard\", error=\"invalid_token\"");
         }
 
         /** Clients with no credentials, or Basic ones: scripts and {@code curl -u}, which ask for Basic. */
         private static Response challenge(String why) {
+            return challenge(why, "Basic realm=\"switchboard\", charset=\"UTF-8\"");
+        }
+
+        private static Response challenge(String why, String wwwAuthenticate) {
             return Response.fromResponse(Problem.of(401, "Unauthorized", why).toResponse())
-                    .header("WWW-Authenticate", "Basic realm=\"switchboard\", charset=\"UTF-8\"").build();
+                    .header("WWW-Authenticate", wwwAuthenticate).build();
         }
     }
 }
