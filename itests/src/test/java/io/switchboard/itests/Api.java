@@ -56,11 +56,16 @@ final class Api {
     }
 
     Reply call(String method, String path, String json, String authorization) {
+        return call(method, path, json, "application/json", authorization);
+    }
+
+    /** As {@link #call(String, String, String, String)}, with a body of another media type. */
+    Reply call(String method, String path, String body, String mediaType, String authorization) {
         HttpRequest.Builder b = HttpRequest.newBuilder(server.url(path)).timeout(Duration.ofSeconds(30))
-                .method(method, json == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8));
-        if (json != null) {
-            b.header("Content-Type", "application/json; charset=UTF-8");
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+        if (body != null) {
+            b.header("Content-Type", mediaType + "; charset=UTF-8");
         }
         if (authorization != null) {
             b.header("Authorization", authorization);

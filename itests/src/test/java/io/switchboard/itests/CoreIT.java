@@ -267,4 +267,83 @@ class CoreIT {
                 api.admin()).body();
         assertTrue(history.contains("\"UNMERGE\"") && history.contains("mistake"), history);
     }
+
+    /** A user of each of the platform's roles, and the group of etc/users.properties that gives it. */
+    static final java.util.Map<String, String> GROUP_OF_ROLE = java.util.Map.of("supervisor", "supervisorgroup",
+            "agent", "agentgroup", "field", "fieldgroup", "viewer", "viewergroup", "publisher", "publishergroup",
+            "integrator", "integratorgroup");
+
+    /**
+     * The role × endpoint matrix, built from what the running server serves ({@code GET
+     * /switchboard/api/access}: every REST operation and servlet under /switchboard), each cell called:
+     * a role the operation declares is let through (never 401, never a role refusal, never a 500 for
+     * ids that do not exist); every other role gets 403 with a problem naming the roles; no
+     * credentials get 401 unless the operation is public. A resource that declares nothing fails here.
+     */
+    @Test
+    @Order(6)
+    void everyEndpointAnswersEachRoleAsItDeclares() {
+        java.util.Map<String, String> tokens = new java.util.TreeMap<>();
+        tokens.put("admin", api.admin());
+        GROUP_OF_ROLE.forEach((role, group) -> {
+            String user = "it-" + role;
+            server.addUser(user, AGENT_PASSWORD, group);
+            JsonObject session = api.expect(201, "POST", "/switchboard/api/sessions",
+                    "{\"user\":\"" + user + "\",\"password\":\"" + AGENT_PASSWORD + "\"}", null).json();
+            assertEquals(List.of(role), session.getJsonArray("roles").getValuesAs(jakarta.json.JsonString::getString),
+                    "the token of a user of " + group + " carries its role");
+            tokens.put(role, "Bearer " + session.getString("token"));
+        });
+        api.expect(403, "GET", "/switchboard/api/access", null, tokens.get("agent"));
+        List<JsonObject> operations = api.expect(200, "GET", "/switchboard/api/access", null, tokens.get("integrator")).array()
+                .getValuesAs(JsonObject.class);
+        List<String> undeclared = operations.stream().filter(o -> o.getString("access").equals("undeclared"))
+                .map(o -> o.getString("method") + " " + o.getString("path")).toList();
+        assertEquals(List.of(), undeclared, "what the server serves without declaring who may call it");
+        List<String> listed = operations.stream().map(o -> o.getString("method") + " " + o.getString("path") + " "
+                + o.getString("access")).toList();
+        for (String known : List.of("GET /switchboard/api/conversations/{id} admin,agent,supervisor",
+                "DELETE /switchboard/api/customers/{id} admin", "POST /switchboard/api/sessions public",
+                "GET /switchboard/api/kpis admin,supervisor,viewer", "POST /switchboard/api/catalog/plugins admin,publisher",
+                "* /switchboard/api/desk/stream admin,agent,field,supervisor", "* /switchboard/desk/* public")) {
+            assertTrue(listed.contains(known), known + " in " + listed);
+        }
+
+        List<String> wrong = new java.util.ArrayList<>();
+        int cells = 0;
+        for (JsonObject operation : operations) {
+            String method = operation.getString("method");
+            String access = operation.getString("access");
+            String path = operation.getString("path").replaceAll("\\{[^}]*}", "it-nobody");
+            if (method.equals("*")) {
+                if (access.equals("public") || path.endsWith("*")) {
+                    continue; // a servlet that serves anyone checks what it needs itself (signatures, a visitor id)
+                }
+                method = "GET";
+            }
+            String body = method.equals("GET") || method.equals("DELETE") || method.equals("HEAD") ? null : "{}";
+            java.util.Set<String> allowed = access.equals("public") ? java.util.Set.copyOf(tokens.keySet())
+                    : java.util.Set.of(access.split(","));
+            // a body of the kind the operation takes: JAX-RS answers any other with 415 before anyone is asked for a login
+            String type = path.equals("/switchboard/api/catalog/plugins") ? "application/octet-stream" : "application/json";
+            Api.Reply anonymous = api.call(method, path, body, type, null);
+            if (!access.equals("public") && anonymous.status() != 401) {
+                wrong.add(method + " " + path + " anonymous: " + anonymous.status() + " " + anonymous.body());
+            }
+            for (var as : tokens.entrySet()) {
+                if (path.endsWith("/stream") && allowed.contains(as.getKey())) {
+                    continue; // an event stream let through never ends; its refusals are checked
+                }
+                cells++;
+                Api.Reply r = api.call(method, path, body, type, as.getValue());
+                boolean refusedForRole = r.status() == 403 && r.body().contains("has none of the roles this endpoint requires");
+                if (allowed.contains(as.getKey()) ? r.status() == 401 || refusedForRole || r.status() >= 500 : !refusedForRole) {
+                    wrong.add(method + " " + path + " as " + as.getKey() + " (" + access + "): " + r.status() + " "
+                            + r.body().substring(0, Math.min(200, r.body().length())));
+                }
+            }
+        }
+        assertEquals(List.of(), wrong, "cells of the access matrix that do not answer as declared, of " + cells);
+        assertTrue(cells > 400, "the matrix has every operation for every role: " + cells);
+    }
 }

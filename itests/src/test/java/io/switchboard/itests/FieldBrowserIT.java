@@ -73,7 +73,7 @@ class FieldBrowserIT {
         server = phones.bind(Distribution.unpack(PASSWORD))
                 .configure("io.switchboard.workorders", "sweepSeconds", "1")
                 .configure("io.switchboard.conversation", "botEnabled", "false")
-                .addAgent(COURIER, COURIER_PASSWORD)
+                .addUser(COURIER, COURIER_PASSWORD, "fieldgroup")
                 .requireRoutes("switchboard-conversation/conversation-inbound", "switchboard-workorders/workorders-sweep",
                         "switchboard-desk/desk-events");
         server.start();

@@ -1,7 +1,5 @@
 package io.switchboard.api;
 
-import java.util.Objects;
-
 /**
  * Where a customer can be reached: a channel and the address on it (an OpenID, a phone number in
  * E.164, an email address, an app user id, a web-chat visitor id).
@@ -20,7 +18,10 @@ public record ChannelAddress(String channel, String address) {
     }
 
     static String requireText(String value, String name) {
-        Objects.requireNonNull(value, name + " is required");
+        // a missing field of a request is the caller's mistake (400), not the server's (a NullPointerException's 500)
+        if (value == null) {
+            throw new IllegalArgumentException(name + " is required");
+        }
         String trimmed = value.strip();
         if (trimmed.isEmpty()) {
             throw new IllegalArgumentException(name + " must not be blank");

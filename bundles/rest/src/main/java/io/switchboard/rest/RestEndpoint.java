@@ -2,6 +2,7 @@ package io.switchboard.rest;
 
 import io.switchboard.api.CanonicalJson;
 import io.switchboard.rest.internal.BodyLimit;
+import io.switchboard.rest.internal.DeclaredAccess;
 import io.switchboard.rest.internal.JsonBody;
 import io.switchboard.rest.internal.ProblemMapper;
 import io.switchboard.rest.internal.RealmLogin;
@@ -26,9 +27,10 @@ import org.osgi.util.tracker.ServiceTracker;
  *
  * <p>Each bundle gets its own CXF servlet through the HTTP whiteboard, so installing, updating or
  * removing a plugin never touches (or refreshes) another bundle's endpoints or CXF itself. Every
- * endpoint gets the same JSON binding, problem documents and login: resource methods require a
- * Karaf-realm user with the {@code admin} or {@code agent} role unless annotated
- * {@link javax.annotation.security.PermitAll}.
+ * endpoint gets the same JSON binding, problem documents and login. Every resource method declares
+ * who may call it, {@code @RolesAllowed} of {@link Roles} or {@code @PermitAll}; one that declares
+ * nothing is refused to everyone. The servlet's registration lists each operation with its roles,
+ * which {@code GET /switchboard/api/access} shows.
  */
 public final class RestEndpoint implements AutoCloseable {
 
@@ -98,6 +100,7 @@ public final class RestEndpoint implements AutoCloseable {
         props.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_SERVLET_PATTERN, root + path + "/*");
         props.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_SERVLET_NAME, (root + path).substring(1).replace('/', '-'));
         props.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_SERVLET_ASYNC_SUPPORTED, async);
+        props.put(DeclaredAccess.OPERATIONS, DeclaredAccess.operations(root + path, List.of(resources)).toArray(String[]::new));
         return new RestEndpoint(context.registerService(Servlet.class, new Endpoint(application, maxBodyBytes, json), props),
                 sessions, readiness);
     }

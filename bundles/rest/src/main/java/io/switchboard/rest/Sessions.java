@@ -14,7 +14,7 @@ import org.osgi.annotation.versioning.ProviderType;
 @ProviderType
 public interface Sessions {
 
-    /** @return the login if the user's password is right and they have the admin or agent role */
+    /** @return the login if the user's password is right and they have one of the platform's {@link Roles}; it carries all of those they have */
     Optional<Session> login(String user, char[] password);
 
     /** @return the login the token stands for, if it is genuine and not expired */

@@ -6,7 +6,7 @@
  * {@link io.switchboard.rest.EventStream} serves a server-sent event stream that no slow reader can hold up.
  */
 @Export
-@Version("1.6.0")
+@Version("1.7.0")
 package io.switchboard.rest;
 
 import org.osgi.annotation.bundle.Export;

@@ -1,5 +1,7 @@
 package io.switchboard.bot.internal;
 
+import javax.annotation.security.RolesAllowed;
+import io.switchboard.rest.Roles;
 import io.switchboard.rest.ProblemException;
 import java.net.URI;
 import java.util.List;
@@ -13,15 +15,14 @@ import javax.ws.rs.Path;
 import javax.ws.rs.PathParam;
 import javax.ws.rs.Produces;
 import javax.ws.rs.QueryParam;
-import javax.ws.rs.core.Context;
 import javax.ws.rs.core.MediaType;
 import javax.ws.rs.core.Response;
-import javax.ws.rs.core.SecurityContext;
 
 /**
  * {@code /switchboard/api/kb}: the knowledge base's articles, and what the bot would answer to a
  * question. Agents and admins read; only admins write.
  */
+@RolesAllowed({Roles.ADMIN, Roles.SUPERVISOR, Roles.AGENT})
 @Path("/")
 @Produces(MediaType.APPLICATION_JSON)
 public final class KnowledgeBaseApi {
@@ -46,30 +47,30 @@ public final class KnowledgeBaseApi {
         return kb.byId(id).orElseThrow(() -> new NoSuchElementException("no article " + id));
     }
 
+    @RolesAllowed({Roles.ADMIN, Roles.SUPERVISOR})
     @POST
     @Path("articles")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Response create(Article article, @Context SecurityContext security) {
-        requireAdmin(security);
+    public Response create(Article article) {
         Article created = kb.create(required(article));
         return Response.created(location(created.id())).entity(created).build();
     }
 
+    @RolesAllowed({Roles.ADMIN, Roles.SUPERVISOR})
     @PUT
     @Path("articles/{id}")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Response put(@PathParam("id") String id, Article article, @Context SecurityContext security) {
-        requireAdmin(security);
+    public Response put(@PathParam("id") String id, Article article) {
         KnowledgeBase.Saved saved = kb.put(id, required(article));
         return saved.created()
                 ? Response.created(location(id)).entity(saved.article()).build()
                 : Response.ok(saved.article()).build();
     }
 
+    @RolesAllowed({Roles.ADMIN, Roles.SUPERVISOR})
     @DELETE
     @Path("articles/{id}")
-    public Response delete(@PathParam("id") String id, @Context SecurityContext security) {
-        requireAdmin(security);
+    public Response delete(@PathParam("id") String id) {
         kb.delete(id);
         return Response.noContent().build();
     }
@@ -92,12 +93,6 @@ public final class KnowledgeBaseApi {
             throw new ProblemException(400, "Bad request", "a JSON article is required");
         }
         return article;
-    }
-
-    private static void requireAdmin(SecurityContext security) {
-        if (security == null || !security.isUserInRole("admin")) {
-            throw new ProblemException(403, "Forbidden", "changing the knowledge base needs the admin role");
-        }
     }
 
     /** Relative, so JAX-RS resolves it against wherever the API is served. */

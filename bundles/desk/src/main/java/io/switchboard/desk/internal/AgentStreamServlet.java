@@ -3,6 +3,7 @@ package io.switchboard.desk.internal;
 import io.switchboard.api.CanonicalJson;
 import io.switchboard.rest.EventStream;
 import io.switchboard.rest.Problem;
+import io.switchboard.rest.Roles;
 import io.switchboard.rest.Sessions;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -24,6 +25,9 @@ final class AgentStreamServlet extends HttpServlet {
     private static final String BEARER = "Bearer ";
 
     private final transient AgentStreams streams;
+    /** Who may open a desk stream: the desk's and the field app's users. */
+    static final java.util.List<String> ROLES = java.util.List.of(Roles.ADMIN, Roles.SUPERVISOR, Roles.AGENT, Roles.FIELD);
+
     private final transient Sessions sessions;
     private final transient CanonicalJson json;
     private final transient EventStream.Limits limits;
@@ -51,6 +55,10 @@ final class AgentStreamServlet extends HttpServlet {
             return;
         }
         Sessions.Session login = session.get();
+        if (login.roles().stream().noneMatch(ROLES::contains)) {
+            problem(response, 403, "Forbidden", Roles.refusal(login.user(), ROLES));
+            return;
+        }
         AtomicReference<AgentStreams.Stream> opened = new AtomicReference<>();
         EventStream events = EventStream.open(request, response, limits, ended -> {
             AgentStreams.Stream stream = opened.get();

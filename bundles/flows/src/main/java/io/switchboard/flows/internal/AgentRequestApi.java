@@ -1,5 +1,7 @@
 package io.switchboard.flows.internal;
 
+import javax.annotation.security.RolesAllowed;
+import io.switchboard.rest.Roles;
 import java.util.List;
 import javax.ws.rs.GET;
 import javax.ws.rs.Path;
@@ -13,6 +15,7 @@ import javax.ws.rs.core.MediaType;
  * the system's outage, if any), OK, FAULT or EXPIRED; {@code GET …/requests?conversationId=…}: a
  * conversation's requests, newest first.
  */
+@RolesAllowed({Roles.ADMIN, Roles.SUPERVISOR, Roles.AGENT})
 @Path("requests")
 @Produces(MediaType.APPLICATION_JSON)
 public final class AgentRequestApi {

@@ -1,5 +1,7 @@
 package io.switchboard.flows.internal;
 
+import javax.annotation.security.RolesAllowed;
+import io.switchboard.rest.Roles;
 import java.net.URI;
 import javax.ws.rs.Consumes;
 import javax.ws.rs.HeaderParam;
@@ -18,6 +20,7 @@ import javax.ws.rs.core.SecurityContext;
  * the PENDING request once it is on the bus; the same {@code Idempotency-Key} again is 200 with
  * that request as it is now. Served beside {@link SystemsApi} under {@code /switchboard/api/systems}.
  */
+@RolesAllowed({Roles.ADMIN, Roles.SUPERVISOR, Roles.AGENT})
 @Path("{system}/requests")
 @Produces(MediaType.APPLICATION_JSON)
 public final class AgentRequestsApi {

@@ -1,5 +1,7 @@
 package io.switchboard.flows.internal;
 
+import javax.annotation.security.RolesAllowed;
+import io.switchboard.rest.Roles;
 import java.net.URI;
 import java.util.List;
 import javax.ws.rs.Consumes;
@@ -18,6 +20,7 @@ import javax.ws.rs.core.SecurityContext;
  * {@code /switchboard/api/flows}: an agent starts the repair flow for a fault call and follows it.
  * Posting the same {@code requestId} again returns the first flow (200 instead of 201).
  */
+@RolesAllowed({Roles.ADMIN, Roles.SUPERVISOR, Roles.AGENT})
 @Path("/")
 @Produces(MediaType.APPLICATION_JSON)
 public final class FlowApi {

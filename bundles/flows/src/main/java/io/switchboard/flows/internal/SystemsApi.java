@@ -1,5 +1,7 @@
 package io.switchboard.flows.internal;
 
+import javax.annotation.security.RolesAllowed;
+import io.switchboard.rest.Roles;
 import java.util.List;
 import javax.ws.rs.GET;
 import javax.ws.rs.Path;
@@ -11,6 +13,7 @@ import javax.ws.rs.core.MediaType;
  * {@code /switchboard/api/systems}: every connected system that reported itself down or back up,
  * with since when and why. A system that never reported is not listed: it has had no outage.
  */
+@RolesAllowed({Roles.ADMIN, Roles.SUPERVISOR, Roles.AGENT, Roles.INTEGRATOR, Roles.VIEWER})
 @Path("/")
 @Produces(MediaType.APPLICATION_JSON)
 public final class SystemsApi {

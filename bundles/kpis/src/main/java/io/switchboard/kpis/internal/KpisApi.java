@@ -1,5 +1,7 @@
 package io.switchboard.kpis.internal;
 
+import javax.annotation.security.RolesAllowed;
+import io.switchboard.rest.Roles;
 import io.switchboard.api.CanonicalJson;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -9,15 +11,12 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import javax.ws.rs.ForbiddenException;
 import javax.ws.rs.GET;
 import javax.ws.rs.Path;
 import javax.ws.rs.Produces;
 import javax.ws.rs.QueryParam;
-import javax.ws.rs.core.Context;
 import javax.ws.rs.core.MediaType;
 import javax.ws.rs.core.Response;
-import javax.ws.rs.core.SecurityContext;
 import javax.ws.rs.core.StreamingOutput;
 
 /**
@@ -25,6 +24,7 @@ import javax.ws.rs.core.StreamingOutput;
  * both, and the network incidents complaints were clustered into. For supervisors and admins only
  * (the {@code supervisor} or {@code admin} role); agents see their own queue at {@code /agents/queue}.
  */
+@RolesAllowed({Roles.ADMIN, Roles.SUPERVISOR, Roles.VIEWER})
 @Path("/")
 @Produces(MediaType.APPLICATION_JSON)
 public final class KpisApi {
@@ -50,15 +50,14 @@ public final class KpisApi {
     }
 
     @GET
-    public Scoreboard.Kpis kpis(@Context SecurityContext security) {
-        supervisor(security);
+    public Scoreboard.Kpis kpis() {
         return board.latest();
     }
 
+    @RolesAllowed({Roles.ADMIN, Roles.SUPERVISOR})
     @GET
     @Path("incidents")
-    public List<Clusters.Incident> incidents(@QueryParam("open") boolean openOnly, @Context SecurityContext security) {
-        supervisor(security);
+    public List<Clusters.Incident> incidents(@QueryParam("open") boolean openOnly) {
         return clusters.incidents(openOnly);
     }
 
@@ -70,8 +69,7 @@ public final class KpisApi {
     @GET
     @Path("stream")
     @Produces(EVENT_STREAM)
-    public Response stream(@Context SecurityContext security) {
-        supervisor(security);
+    public Response stream() {
         StreamingOutput body = out -> {
             Instant end = Instant.now().plus(longest);
             Scoreboard.Kpis sent = null;
@@ -123,11 +121,5 @@ public final class KpisApi {
     private static void write(OutputStream out, String event, String data) throws IOException {
         out.write(("event: " + event + "\ndata: " + data + "\n\n").getBytes(StandardCharsets.UTF_8));
         out.flush();
-    }
-
-    private static void supervisor(SecurityContext security) {
-        if (security == null || !(security.isUserInRole("supervisor") || security.isUserInRole("admin"))) {
-            throw new ForbiddenException("the KPIs need the supervisor or admin role");
-        }
     }
 }

@@ -1,5 +1,7 @@
 package io.switchboard.plugins.internal;
 
+import javax.annotation.security.RolesAllowed;
+import io.switchboard.rest.Roles;
 import io.switchboard.plugins.CatalogEntry;
 import io.switchboard.plugins.PluginRefusedException;
 import io.switchboard.rest.ProblemException;
@@ -11,10 +13,8 @@ import javax.ws.rs.POST;
 import javax.ws.rs.Path;
 import javax.ws.rs.PathParam;
 import javax.ws.rs.Produces;
-import javax.ws.rs.core.Context;
 import javax.ws.rs.core.MediaType;
 import javax.ws.rs.core.Response;
-import javax.ws.rs.core.SecurityContext;
 
 /**
  * {@code /switchboard/api/catalog}: the marketplace. Anyone may browse it and download a KAR (they
@@ -63,14 +63,12 @@ public final class CatalogApi {
         return Response.ok(kar, KAR).header("Content-Disposition", "attachment; filename=\"" + file + "\"").build();
     }
 
+    @RolesAllowed({Roles.ADMIN, Roles.PUBLISHER})
     @POST
     @Path("plugins")
     @Consumes({KAR, MediaType.APPLICATION_OCTET_STREAM, "application/zip", "application/java-archive"})
     @Produces(MediaType.APPLICATION_JSON)
-    public Response publish(byte[] kar, @Context SecurityContext security) {
-        if (security == null || !(security.isUserInRole("publisher") || security.isUserInRole("admin"))) {
-            throw new ProblemException(403, "Forbidden", "publishing plugins takes the publisher or admin role");
-        }
+    public Response publish(byte[] kar) {
         if (kar == null || kar.length == 0) {
             throw new ProblemException(400, "No plugin", "send the KAR as the request body (Content-Type: " + KAR + ")");
         }

@@ -1,5 +1,7 @@
 package io.switchboard.plugins.internal;
 
+import javax.annotation.security.RolesAllowed;
+import io.switchboard.rest.Roles;
 import io.switchboard.plugins.Installation;
 import io.switchboard.plugins.PluginRefusedException;
 import io.switchboard.plugins.Preview;
@@ -17,16 +19,15 @@ import javax.ws.rs.Path;
 import javax.ws.rs.PathParam;
 import javax.ws.rs.Produces;
 import javax.ws.rs.QueryParam;
-import javax.ws.rs.core.Context;
 import javax.ws.rs.core.MediaType;
 import javax.ws.rs.core.Response;
-import javax.ws.rs.core.SecurityContext;
 
 /**
  * {@code /switchboard/api/plugins}: the plugins installed on this server, for the {@code admin} role.
  * A refused plugin (signature, descriptor, API range) is a 422 with the reason; an unknown one a 404;
  * one in the wrong state (installed already, nothing to roll back to) a 409.
  */
+@RolesAllowed({Roles.ADMIN})
 @Path("/")
 @Produces(MediaType.APPLICATION_JSON)
 public final class PluginsApi {
@@ -45,22 +46,19 @@ public final class PluginsApi {
     }
 
     @GET
-    public List<Installation> installed(@Context SecurityContext security) {
-        admin(security);
+    public List<Installation> installed() {
         return plugins.installed();
     }
 
     @GET
     @Path("{id}/preview")
-    public Preview preview(@PathParam("id") String id, @QueryParam("version") String version, @Context SecurityContext security) {
-        admin(security);
+    public Preview preview(@PathParam("id") String id, @QueryParam("version") String version) {
         return refusable(() -> plugins.preview(id, blankIsNull(version)));
     }
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    public Response install(Wanted wanted, @Context SecurityContext security) {
-        admin(security);
+    public Response install(Wanted wanted) {
         if (wanted == null || wanted.id() == null || wanted.id().isBlank()) {
             throw new IllegalArgumentException("say which plugin: {\"id\":\"…\",\"version\":\"…\"}");
         }
@@ -71,40 +69,34 @@ public final class PluginsApi {
     @POST
     @Path("{id}/upgrade")
     @Consumes(MediaType.APPLICATION_JSON)
-    public UpgradeReport upgrade(@PathParam("id") String id, Wanted wanted, @Context SecurityContext security) {
-        admin(security);
+    public UpgradeReport upgrade(@PathParam("id") String id, Wanted wanted) {
         return refusable(() -> plugins.upgrade(id, wanted == null ? null : blankIsNull(wanted.version()),
                 wanted == null ? null : blankIsNull(wanted.approvedSigner())));
     }
 
     @POST
     @Path("{id}/rollback")
-    public UpgradeReport rollback(@PathParam("id") String id, @Context SecurityContext security) {
-        admin(security);
+    public UpgradeReport rollback(@PathParam("id") String id) {
         return refusable(() -> plugins.rollback(id));
     }
 
     @DELETE
     @Path("{id}")
-    public Response uninstall(@PathParam("id") String id, @Context SecurityContext security) {
-        admin(security);
+    public Response uninstall(@PathParam("id") String id) {
         plugins.uninstall(id);
         return Response.noContent().build();
     }
 
     @GET
     @Path("{id}/configuration/{pid}")
-    public Map<String, String> configuration(@PathParam("id") String id, @PathParam("pid") String pid, @Context SecurityContext security) {
-        admin(security);
+    public Map<String, String> configuration(@PathParam("id") String id, @PathParam("pid") String pid) {
         return plugins.configuration(id, pid);
     }
 
     @PUT
     @Path("{id}/configuration/{pid}")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Map<String, String> configure(@PathParam("id") String id, @PathParam("pid") String pid, Map<String, String> values,
-                                         @Context SecurityContext security) {
-        admin(security);
+    public Map<String, String> configure(@PathParam("id") String id, @PathParam("pid") String pid, Map<String, String> values) {
         if (values == null) {
             throw new IllegalArgumentException("send the values as a JSON object");
         }
@@ -121,11 +113,5 @@ public final class PluginsApi {
 
     private static String blankIsNull(String s) {
         return s == null || s.isBlank() ? null : s;
-    }
-
-    private static void admin(SecurityContext security) {
-        if (security == null || !security.isUserInRole("admin")) {
-            throw new ProblemException(403, "Forbidden", "managing plugins takes the admin role");
-        }
     }
 }

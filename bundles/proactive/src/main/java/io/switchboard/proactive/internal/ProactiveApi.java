@@ -1,5 +1,7 @@
 package io.switchboard.proactive.internal;
 
+import javax.annotation.security.RolesAllowed;
+import io.switchboard.rest.Roles;
 import io.switchboard.api.BusAddress;
 import io.switchboard.api.BusinessEvent;
 import io.switchboard.api.CanonicalJson;
@@ -13,10 +15,8 @@ import javax.ws.rs.POST;
 import javax.ws.rs.Path;
 import javax.ws.rs.Produces;
 import javax.ws.rs.QueryParam;
-import javax.ws.rs.core.Context;
 import javax.ws.rs.core.MediaType;
 import javax.ws.rs.core.Response;
-import javax.ws.rs.core.SecurityContext;
 
 /**
  * {@code /switchboard/api/proactive}: what was pushed for which event and why not; and a door for
@@ -37,19 +37,18 @@ public final class ProactiveApi {
         this.json = json;
     }
 
+    @RolesAllowed({Roles.ADMIN, Roles.SUPERVISOR})
     @GET
     @Path("pushes")
     public List<PlannedPush> pushes(@QueryParam("eventId") String eventId, @QueryParam("limit") Integer limit) {
         return eventId == null || eventId.isBlank() ? outreach.latest(limit == null ? 100 : limit) : outreach.ofEvent(eventId);
     }
 
+    @RolesAllowed({Roles.ADMIN, Roles.INTEGRATOR})
     @POST
     @Path("events")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Response raise(BusinessEvent event, @Context SecurityContext security) {
-        if (security == null || !security.isUserInRole("admin")) {
-            throw new ProblemException(403, "Forbidden", "raising business events needs the admin role");
-        }
+    public Response raise(BusinessEvent event) {
         if (event == null) {
             throw new ProblemException(400, "Bad request", "a JSON business event is required");
         }

@@ -1,5 +1,7 @@
 package io.switchboard.rest.internal;
 
+import javax.annotation.security.RolesAllowed;
+import io.switchboard.rest.Roles;
 import io.switchboard.api.ChannelAddress;
 import io.switchboard.api.Conversation;
 import io.switchboard.api.ConversationState;
@@ -24,6 +26,7 @@ import javax.ws.rs.core.SecurityContext;
 import javax.ws.rs.core.UriInfo;
 
 /** The agents' API: conversations, their timelines, replies, and the dead letters operators replay. */
+@RolesAllowed({Roles.ADMIN, Roles.SUPERVISOR, Roles.AGENT})
 @Path("/")
 @Produces(MediaType.APPLICATION_JSON)
 public final class AgentApi {
@@ -84,6 +87,7 @@ public final class AgentApi {
         return desk.timeline(id, limit);
     }
 
+    @RolesAllowed({Roles.ADMIN, Roles.SUPERVISOR, Roles.AGENT, Roles.FIELD})
     @POST
     @Path("conversations/{id}/replies")
     @Consumes(MediaType.APPLICATION_JSON)
@@ -126,6 +130,7 @@ public final class AgentApi {
         return desk.close(id, security.getUserPrincipal().getName());
     }
 
+    @RolesAllowed({Roles.ADMIN, Roles.INTEGRATOR})
     @GET
     @Path("dead-letters/{queue}")
     public List<DeadLetterQueue.DeadLetter> deadLetters(@PathParam("queue") String queue,
@@ -133,12 +138,10 @@ public final class AgentApi {
         return deadLetters.apply(queue).browse(Math.max(1, Math.min(limit, 1000)));
     }
 
+    @RolesAllowed({Roles.ADMIN, Roles.INTEGRATOR})
     @POST
     @Path("dead-letters/{queue}/replay")
-    public Map<String, Integer> replay(@PathParam("queue") String queue, @Context SecurityContext security) {
-        if (!security.isUserInRole("admin")) {
-            throw new javax.ws.rs.ForbiddenException("replaying dead letters needs the admin role");
-        }
+    public Map<String, Integer> replay(@PathParam("queue") String queue) {
         return Map.of("replayed", deadLetters.apply(queue).replay());
     }
 }

@@ -40,6 +40,8 @@ public class AgentRestService {
     private Sessions sessions;
     @Reference
     private ServerReadiness readiness;
+    @Reference
+    private org.osgi.service.http.runtime.HttpServiceRuntime http;
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
     void addContext(CamelContext context) {
@@ -56,6 +58,7 @@ public class AgentRestService {
                 new AgentApi(desk, queue -> new DeadLetterQueue(bus, queue)),
                 new HealthApi(bus, store, this::routeStates, readiness::pending),
                 new SessionApi(sessions),
+                new AccessApi(context, http),
                 new CustomerApi(directory, ids -> store.inTransaction(
                         s -> s.conversations().ofCustomers(s.customers().group(ids.get(0)), false, 200))));
     }

@@ -1,5 +1,7 @@
 package io.switchboard.rest.internal;
 
+import javax.annotation.security.RolesAllowed;
+import io.switchboard.rest.Roles;
 import io.switchboard.api.ChannelAddress;
 import io.switchboard.api.Conversation;
 import io.switchboard.api.Customer;
@@ -12,7 +14,6 @@ import java.util.Map;
 import javax.ws.rs.Consumes;
 import javax.ws.rs.DELETE;
 import javax.ws.rs.DefaultValue;
-import javax.ws.rs.ForbiddenException;
 import javax.ws.rs.GET;
 import javax.ws.rs.POST;
 import javax.ws.rs.PUT;
@@ -26,6 +27,7 @@ import javax.ws.rs.core.Response;
 import javax.ws.rs.core.SecurityContext;
 
 /** Customers: one profile and one timeline across channels; links, merges and un-merges. */
+@RolesAllowed({Roles.ADMIN, Roles.SUPERVISOR, Roles.AGENT})
 @Path("/customers")
 @Produces(MediaType.APPLICATION_JSON)
 public final class CustomerApi {
@@ -47,17 +49,18 @@ public final class CustomerApi {
         this.conversationsOf = conversationsOf;
     }
 
+    @RolesAllowed({Roles.ADMIN, Roles.SUPERVISOR, Roles.AGENT, Roles.FIELD})
     @GET
     @Path("{id}")
     public Customer customer(@PathParam("id") String id) {
         return directory.customer(id);
     }
 
+    @RolesAllowed({Roles.ADMIN})
     @PUT
     @Path("{id}")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Customer update(@PathParam("id") String id, Profile profile, @Context SecurityContext security) {
-        admin(security, "changing a customer's profile");
+    public Customer update(@PathParam("id") String id, Profile profile) {
         if (profile == null) {
             throw new IllegalArgumentException("a JSON body is required");
         }
@@ -99,11 +102,11 @@ public final class CustomerApi {
         return directory.history(id);
     }
 
+    @RolesAllowed({Roles.ADMIN})
     @POST
     @Path("merges")
     @Consumes(MediaType.APPLICATION_JSON)
     public Response merge(MergeRequest merge, @Context SecurityContext security) {
-        admin(security, "merging customers");
         if (merge == null || merge.sourceId() == null || merge.targetId() == null) {
             throw new IllegalArgumentException("sourceId and targetId are required");
         }
@@ -112,11 +115,11 @@ public final class CustomerApi {
         return Response.status(201).entity(Map.of("mergeId", mergeId)).build();
     }
 
+    @RolesAllowed({Roles.ADMIN})
     @DELETE
     @Path("merges/{mergeId}")
     public Response unmerge(@PathParam("mergeId") String mergeId, @QueryParam("reason") String reason,
                             @Context SecurityContext security) {
-        admin(security, "un-merging customers");
         directory.unmerge(mergeId, security.getUserPrincipal().getName(), reason);
         return Response.noContent().build();
     }
@@ -125,17 +128,11 @@ public final class CustomerApi {
      * Erases the customer (and every customer merged with it) and everything kept of them: the right to
      * erasure of PIPL and GDPR. Admins only; the erasure is recorded (who, which id, when) and logged.
      */
+    @RolesAllowed({Roles.ADMIN})
     @DELETE
     @Path("{id}")
     public Response erase(@PathParam("id") String id, @Context SecurityContext security) {
-        admin(security, "erasing a customer");
         directory.erase(id, security.getUserPrincipal().getName());
         return Response.noContent().build();
-    }
-
-    private static void admin(SecurityContext security, String what) {
-        if (!security.isUserInRole("admin")) {
-            throw new ForbiddenException(what + " needs the admin role");
-        }
     }
 }

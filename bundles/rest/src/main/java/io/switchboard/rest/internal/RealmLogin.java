@@ -8,7 +8,6 @@ import java.util.Base64;
 import java.util.Set;
 import java.util.stream.Collectors;
 import javax.annotation.Priority;
-import javax.annotation.security.PermitAll;
 import javax.security.auth.Subject;
 import javax.security.auth.callback.NameCallback;
 import javax.security.auth.callback.PasswordCallback;
@@ -26,15 +25,18 @@ import javax.ws.rs.core.SecurityContext;
 import javax.ws.rs.ext.Provider;
 
 /**
- * HTTP Basic against the Karaf JAAS realm ({@code karaf}, the users of {@code etc/users.properties}
- * or whatever realm the operator configured), for every resource method not marked
- * {@link PermitAll}. Scripts can call the API with {@code curl -u}.
+ * Who may call each resource method, in one place for every endpoint of every bundle: the method's
+ * {@link DeclaredAccess} ({@code @PermitAll}, {@code @RolesAllowed}, {@code @DenyAll}) decides.
+ * Callers log in with HTTP Basic against the Karaf JAAS realm ({@code karaf}, the users of
+ * {@code etc/users.properties} or whatever realm the operator configured, LDAP included) or with a
+ * token from {@link Sessions}. No credentials is 401; a user without one of the method's roles is
+ * 403; a method that declares nothing is 403 to everyone. Scripts can call the API with {@code curl -u}.
  */
 @Provider
 public final class RealmLogin implements DynamicFeature {
 
     static final String REALM = "karaf";
-    static final Set<String> ROLES = Set.of("admin", "agent");
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RealmLogin.class);
 
     /** The sessions service if it is registered now; a token is refused while it is not. */
     private final java.util.function.Supplier<java.util.Optional<Sessions>> sessions;
@@ -45,19 +47,33 @@ public final class RealmLogin implements DynamicFeature {
 
     @Override
     public void configure(ResourceInfo resource, FeatureContext context) {
-        boolean open = resource.getResourceMethod().isAnnotationPresent(PermitAll.class)
-                || resource.getResourceClass().isAnnotationPresent(PermitAll.class);
-        if (!open) {
-            context.register(new Check(sessions));
+        DeclaredAccess access = DeclaredAccess.of(resource.getResourceClass(), resource.getResourceMethod());
+        if (access == null) {
+            LOG.warn("{}.{} declares no access rule (@RolesAllowed or @PermitAll): it is refused to everyone",
+                    resource.getResourceClass().getName(), resource.getResourceMethod().getName());
+            context.register(new Undeclared());
+        } else if (!access.open()) {
+            context.register(new Check(sessions, access.roles()));
+        }
+    }
+
+    /** A method that declares no rule: refused before any login, so that it cannot be mistaken for a working one. */
+    @Priority(Priorities.AUTHENTICATION)
+    static final class Undeclared implements ContainerRequestFilter {
+        @Override
+        public void filter(ContainerRequestContext request) {
+            request.abortWith(Problem.of(403, "Forbidden", "this endpoint declares no access rule, so no one may call it").toResponse());
         }
     }
 
     @Priority(Priorities.AUTHENTICATION)
     static final class Check implements ContainerRequestFilter {
         private final java.util.function.Supplier<java.util.Optional<Sessions>> sessions;
+        private final Set<String> allowed;
 
-        Check(java.util.function.Supplier<java.util.Optional<Sessions>> sessions) {
+        Check(java.util.function.Supplier<java.util.Optional<Sessions>> sessions, Set<String> allowed) {
             this.sessions = sessions;
+            this.allowed = allowed;
         }
 
         @Override
@@ -70,7 +86,7 @@ public final class RealmLogin implements DynamicFeature {
                     request.abortWith(bearerChallenge("the token is not valid or has expired; log in again"));
                     return;
                 }
-                authenticated(request, session.get().user(), session.get().roles(), "Bearer");
+                admit(request, session.get().user(), session.get().roles(), "Bearer");
                 return;
             }
             if (header == null || !header.regionMatches(true, 0, "Basic ", 0, 6)) {
@@ -96,11 +112,15 @@ public final class RealmLogin implements DynamicFeature {
                 request.abortWith(challenge("wrong user name or password"));
                 return;
             }
-            if (roles.stream().noneMatch(ROLES::contains)) {
-                request.abortWith(Problem.of(403, "Forbidden", "user " + user + " has neither role admin nor agent").toResponse());
+            admit(request, user, roles, SecurityContext.BASIC_AUTH);
+        }
+
+        private void admit(ContainerRequestContext request, String user, Set<String> roles, String scheme) {
+            if (roles.stream().noneMatch(allowed::contains)) {
+                request.abortWith(Problem.of(403, "Forbidden", io.switchboard.rest.Roles.refusal(user, allowed)).toResponse());
                 return;
             }
-            authenticated(request, user, roles, SecurityContext.BASIC_AUTH);
+            authenticated(request, user, roles, scheme);
         }
 
         private static void authenticated(ContainerRequestContext request, String user, Set<String> roles, String scheme) {

@@ -1,6 +1,7 @@
 package io.switchboard.rest.internal;
 
 import io.switchboard.bus.BusGrants;
+import io.switchboard.rest.Roles;
 import io.switchboard.rest.Readiness;
 import java.util.Arrays;
 import java.util.Dictionary;
@@ -59,6 +60,8 @@ public class ServerReadiness {
         Dictionary<String, Object> props = new Hashtable<>();
         props.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_SERVLET_PATTERN, new String[] {"/switchboard/*", UnservedPaths.LIVE});
         props.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_SERVLET_NAME, "switchboard-unserved");
+        // it answers only 404 or 503, with what the server is waiting for
+        props.put(Roles.ACCESS, Roles.PUBLIC);
         unserved = context.registerService(Servlet.class, new UnservedPaths(this), props);
     }
 

@@ -35,6 +35,6 @@ public final class SessionApi {
         return sessions.login(credentials.user(), credentials.password().toCharArray())
                 .map(s -> Response.status(201).entity(s).build())
                 .orElseThrow(() -> new ProblemException(401, "Unauthorized",
-                        "wrong user name or password, or a user without the admin or agent role"));
+                        "wrong user name or password, or a user without any of the platform's roles (docs/access.md)"));
     }
 }

@@ -1,5 +1,7 @@
 package io.switchboard.routefiles.internal;
 
+import javax.annotation.security.RolesAllowed;
+import io.switchboard.rest.Roles;
 import io.switchboard.rest.ProblemException;
 import io.switchboard.routefiles.RouteFile;
 import io.switchboard.routefiles.RouteFileCheck;
@@ -7,21 +9,19 @@ import io.switchboard.routefiles.RouteFiles;
 import io.switchboard.routefiles.Toolbox;
 import java.util.List;
 import javax.ws.rs.Consumes;
-import javax.ws.rs.ForbiddenException;
 import javax.ws.rs.GET;
 import javax.ws.rs.POST;
 import javax.ws.rs.Path;
 import javax.ws.rs.Produces;
 import javax.ws.rs.QueryParam;
-import javax.ws.rs.core.Context;
 import javax.ws.rs.core.MediaType;
-import javax.ws.rs.core.SecurityContext;
 
 /**
  * {@code /switchboard/api/route-files}: the route files in {@code deploy/}, running or why not; a
  * file checked before it is deployed; what route files can use here. Admins only: files and
  * errors name endpoints, hosts and paths of the integration.
  */
+@RolesAllowed({Roles.ADMIN, Roles.INTEGRATOR})
 @Path("/")
 @Produces(MediaType.APPLICATION_JSON)
 public final class RouteFilesApi {
@@ -32,15 +32,8 @@ public final class RouteFilesApi {
         this.files = files;
     }
 
-    private static void adminOnly(SecurityContext security) {
-        if (!security.isUserInRole("admin")) {
-            throw new ForbiddenException("the route files need the admin role");
-        }
-    }
-
     @GET
-    public List<RouteFile> files(@Context SecurityContext security) {
-        adminOnly(security);
+    public List<RouteFile> files() {
         return files.files();
     }
 
@@ -51,8 +44,7 @@ public final class RouteFilesApi {
     @POST
     @Path("validate")
     @Consumes(MediaType.WILDCARD)
-    public RouteFileCheck validate(@QueryParam("name") String name, byte[] content, @Context SecurityContext security) {
-        adminOnly(security);
+    public RouteFileCheck validate(@QueryParam("name") String name, byte[] content) {
         if (name == null || name.isBlank() || name.contains("/") || name.contains("\\")) {
             throw new ProblemException(400, "A file name is needed",
                     "name=<file name as in deploy/>, e.g. name=crm.camel.yaml: its extension chooses the DSL");
@@ -70,8 +62,7 @@ public final class RouteFilesApi {
     /** {@code GET /route-files/components}: the components, languages, data formats and Kamelets route files can use. */
     @GET
     @Path("components")
-    public Toolbox components(@Context SecurityContext security) {
-        adminOnly(security);
+    public Toolbox components() {
         return files.toolbox();
     }
 }

@@ -1,5 +1,7 @@
 package io.switchboard.routefiles.internal;
 
+import javax.annotation.security.RolesAllowed;
+import io.switchboard.rest.Roles;
 import io.switchboard.rest.ProblemException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -43,6 +45,7 @@ import org.slf4j.LoggerFactory;
  * the javax one, and it keeps route files' paths under one prefix where they cannot shadow the
  * platform's.
  */
+@RolesAllowed({Roles.ADMIN, Roles.INTEGRATOR, Roles.AGENT})
 @Path("/")
 public final class RouteHttp implements RestConsumerFactory {
 

@@ -1,5 +1,7 @@
 package io.switchboard.routing.internal;
 
+import javax.annotation.security.RolesAllowed;
+import io.switchboard.rest.Roles;
 import io.switchboard.api.Agent;
 import io.switchboard.api.DomainEvent;
 import io.switchboard.api.Ids;
@@ -23,7 +25,6 @@ import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import javax.ws.rs.Consumes;
-import javax.ws.rs.ForbiddenException;
 import javax.ws.rs.GET;
 import javax.ws.rs.PUT;
 import javax.ws.rs.Path;
@@ -37,6 +38,7 @@ import javax.ws.rs.core.SecurityContext;
  * {@code /switchboard/api/agents}: agents' profiles, presence and load, and the queue's figures. An
  * agent is the Karaf user of the same name; admins make their profiles, agents set their presence.
  */
+@RolesAllowed({Roles.ADMIN, Roles.SUPERVISOR, Roles.AGENT})
 @Path("/")
 @Produces(MediaType.APPLICATION_JSON)
 public final class AgentsApi {
@@ -97,13 +99,11 @@ public final class AgentsApi {
         });
     }
 
+    @RolesAllowed({Roles.ADMIN})
     @PUT
     @Path("{id}")
     @Consumes(MediaType.APPLICATION_JSON)
-    public AgentStatus save(@PathParam("id") String id, Profile profile, @Context SecurityContext security) {
-        if (!security.isUserInRole("admin")) {
-            throw new ForbiddenException("changing an agent's profile needs the admin role");
-        }
+    public AgentStatus save(@PathParam("id") String id, Profile profile) {
         Agent agent = validate(id, profile);
         AgentStatus saved = store.inTransaction(s -> {
             s.agents().save(agent);
@@ -113,6 +113,7 @@ public final class AgentsApi {
         return saved;
     }
 
+    @RolesAllowed({Roles.ADMIN, Roles.SUPERVISOR, Roles.AGENT, Roles.FIELD})
     @GET
     @Path("me")
     public AgentStatus me(@Context SecurityContext security) {
@@ -120,6 +121,7 @@ public final class AgentsApi {
         return store.inTransaction(s -> status(s, me));
     }
 
+    @RolesAllowed({Roles.ADMIN, Roles.SUPERVISOR, Roles.AGENT, Roles.FIELD})
     @PUT
     @Path("me/presence")
     @Consumes(MediaType.APPLICATION_JSON)
@@ -141,6 +143,7 @@ public final class AgentsApi {
         return status;
     }
 
+    @RolesAllowed({Roles.ADMIN, Roles.SUPERVISOR, Roles.AGENT, Roles.VIEWER})
     @GET
     @Path("queue")
     public QueueFigures.Queue queue() {

@@ -1,5 +1,7 @@
 package io.switchboard.workorders.internal;
 
+import javax.annotation.security.RolesAllowed;
+import io.switchboard.rest.Roles;
 import io.switchboard.rest.ProblemException;
 import io.switchboard.workorders.WorkOrder;
 import io.switchboard.workorders.WorkOrderChange;
@@ -25,6 +27,7 @@ import javax.ws.rs.core.SecurityContext;
  * {@code /switchboard/api/workorders}: agents open and follow work orders; field workers see theirs
  * ({@code ?mine=true}) and move them on. Everyone logged in may read and act; the history says who did what.
  */
+@RolesAllowed({Roles.ADMIN, Roles.SUPERVISOR, Roles.AGENT, Roles.FIELD})
 @Path("/")
 @Produces(MediaType.APPLICATION_JSON)
 public final class WorkOrderApi {
@@ -54,6 +57,7 @@ public final class WorkOrderApi {
         return orders.types();
     }
 
+    @RolesAllowed({Roles.ADMIN, Roles.SUPERVISOR, Roles.VIEWER})
     @GET
     @Path("satisfaction")
     public Map<String, Map<String, Double>> satisfaction() {
@@ -68,6 +72,7 @@ public final class WorkOrderApi {
         return orders.list(state, team, mine ? me(security) : assignee, customerId, limit == null ? 100 : limit);
     }
 
+    @RolesAllowed({Roles.ADMIN, Roles.SUPERVISOR, Roles.AGENT})
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     public Response create(WorkOrder.Draft draft, @Context SecurityContext security) {
@@ -101,6 +106,7 @@ public final class WorkOrderApi {
                 step.eta() == null || step.eta().isBlank() ? Map.of() : Map.of("eta", step.eta()));
     }
 
+    @RolesAllowed({Roles.ADMIN, Roles.SUPERVISOR, Roles.AGENT})
     @POST
     @Path("{id}/assignment")
     @Consumes(MediaType.APPLICATION_JSON)

@@ -5,6 +5,7 @@ import io.switchboard.api.CanonicalJson;
 import io.switchboard.bus.Bus;
 import io.switchboard.bus.BundleRoutes;
 import io.switchboard.bus.BusUnavailableException;
+import io.switchboard.rest.Roles;
 import io.switchboard.rest.SourceRate;
 import io.switchboard.store.PersonalData;
 import io.switchboard.store.Store;
@@ -124,12 +125,15 @@ public class AppChannel {
         Dictionary<String, Object> ws = new Hashtable<>();
         ws.put("org.ops4j.pax.web.http.whiteboard.websocket", true);
         ws.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_CONTEXT_SELECT, select);
+        // devices have no login here: the handshake carries the app's signed token (HandshakeGate)
+        ws.put(Roles.ACCESS, Roles.PUBLIC);
         socket = context.registerService(Object.class, new AppSocket(lines, tokens, config.maxFrameBytes()), ws);
         // the browser client, sdk/app-client-js/src/client.js, copied into this bundle at build time
         Dictionary<String, Object> files = new Hashtable<>();
         files.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_SERVLET_PATTERN, "/client.js");
         files.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_SERVLET_NAME, "switchboard-app-client");
         files.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_CONTEXT_SELECT, select);
+        files.put(Roles.ACCESS, Roles.PUBLIC);
         client = context.registerService(javax.servlet.Servlet.class, new ClientScript(AppChannel.class.getClassLoader()), files);
         // last: only a channel that started may be asked to erase from its tables
         personalData = context.registerService(PersonalData.class, new DeviceData(), null);

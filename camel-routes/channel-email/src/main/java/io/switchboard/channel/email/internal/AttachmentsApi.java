@@ -1,5 +1,7 @@
 package io.switchboard.channel.email.internal;
 
+import javax.annotation.security.RolesAllowed;
+import io.switchboard.rest.Roles;
 import io.switchboard.store.Store;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -17,6 +19,7 @@ import javax.ws.rs.core.Response;
  * login like every resource. Always a download: a customer's HTML or SVG never runs in the
  * desk's origin.
  */
+@RolesAllowed({Roles.ADMIN, Roles.SUPERVISOR, Roles.AGENT})
 @Path("/attachments")
 public class AttachmentsApi {
 

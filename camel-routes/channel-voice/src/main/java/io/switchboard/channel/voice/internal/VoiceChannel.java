@@ -1,5 +1,6 @@
 package io.switchboard.channel.voice.internal;
 
+import io.switchboard.rest.Roles;
 import io.switchboard.rest.SourceRate;
 import io.switchboard.api.CanonicalJson;
 import io.switchboard.bus.Bus;
@@ -58,6 +59,8 @@ public class VoiceChannel {
         Dictionary<String, Object> props = new Hashtable<>();
         props.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_SERVLET_PATTERN, PATH);
         props.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_SERVLET_NAME, "switchboard-voice-events");
+        // the PBX has no login here: each event is signed with the channel's secret
+        props.put(Roles.ACCESS, Roles.PUBLIC);
         endpoint = context.registerService(Servlet.class, new CallEvents(
                 signature(config.secret(), Duration.ofSeconds(Math.max(1, config.maxSkewSeconds())), nonces),
                 new SourceRate(config.ratePerMinute()), json, bus::inbound, Math.max(256, config.maxBodyBytes())), props);

@@ -5,6 +5,7 @@ import io.switchboard.api.CanonicalJson;
 import io.switchboard.api.SystemRequest;
 import io.switchboard.bus.Bus;
 import io.switchboard.bus.BundleRoutes;
+import io.switchboard.rest.Roles;
 import io.switchboard.rest.RequestSignature;
 import io.switchboard.store.Nonces;
 import io.switchboard.systems.CallPolicy;
@@ -119,6 +120,8 @@ public class BookingConnector {
             Dictionary<String, Object> props = new Hashtable<>();
             props.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_SERVLET_PATTERN, EVENTS_PATH);
             props.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_SERVLET_NAME, "switchboard-booking-events");
+            // the airline has no login here: each webhook is signed with the shared secret
+            props.put(Roles.ACCESS, Roles.PUBLIC);
             endpoint = context.registerService(Servlet.class, new BookingEventsServlet(events, maxBodyBytes::get), props);
         } catch (RuntimeException e) {
             connector.stop();

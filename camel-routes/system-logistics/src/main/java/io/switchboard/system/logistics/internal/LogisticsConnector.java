@@ -5,6 +5,7 @@ import io.switchboard.api.CanonicalJson;
 import io.switchboard.api.SystemRequest;
 import io.switchboard.bus.Bus;
 import io.switchboard.bus.BundleRoutes;
+import io.switchboard.rest.Roles;
 import io.switchboard.rest.RequestSignature;
 import io.switchboard.store.Nonces;
 import io.switchboard.systems.CallPolicy;
@@ -125,6 +126,8 @@ public class LogisticsConnector {
             Dictionary<String, Object> props = new Hashtable<>();
             props.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_SERVLET_PATTERN, CALLBACK_PATH);
             props.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_SERVLET_NAME, "switchboard-logistics-callbacks");
+            // the courier has no login here: each callback is signed with the shared secret
+            props.put(Roles.ACCESS, Roles.PUBLIC);
             endpoint = context.registerService(Servlet.class, new CallbackServlet(callbacks, json), props);
         } catch (RuntimeException e) {
             connector.stop();

@@ -1,0 +1,53 @@
+package io.switchboard.rest;
+
+import java.util.List;
+
+/**
+ * The roles of a contact centre's staff and of the platform's own users, as Karaf's JAAS realm gives
+ * them (groups in {@code etc/users.properties}, or LDAP groups through Karaf's LDAP login module).
+ * Every JAX-RS resource method declares who may call it with {@code @RolesAllowed} of these, or
+ * {@code @PermitAll}; a servlet or resource registered on the HTTP whiteboard declares it with the
+ * service property {@link #ACCESS}. A resource that declares nothing is refused to everyone.
+ * {@code docs/access.md} has the table of role × capability.
+ */
+public final class Roles {
+
+    /** The platform: plugins, route files, users, configuration; every API. */
+    public static final String ADMIN = "admin";
+    /** Their teams' queues, KPIs and reports, reassigning, the knowledge base. */
+    public static final String SUPERVISOR = "supervisor";
+    /** The conversations offered or assigned to them and the customers in them. */
+    public static final String AGENT = "agent";
+    /** Field staff: their own work orders and those work orders' customers' contact details. */
+    public static final String FIELD = "field";
+    /** Read-only figures: KPIs, queue figures, systems' state; no personal data. */
+    public static final String VIEWER = "viewer";
+    /** Publishes plugins to the catalog; nothing else. */
+    public static final String PUBLISHER = "publisher";
+    /** Route files, dead letters, systems' state and business events. */
+    public static final String INTEGRATOR = "integrator";
+
+    /** Every role the platform's APIs know, in the order of {@code docs/access.md}. */
+    public static final List<String> ALL = List.of(ADMIN, SUPERVISOR, AGENT, FIELD, VIEWER, PUBLISHER, INTEGRATOR);
+
+    /**
+     * Service property of a whiteboard servlet or resource under {@code /switchboard/}: the roles that
+     * may call it (a {@code String[]}), or {@link #PUBLIC}. The access listing
+     * ({@code GET /switchboard/api/access}) shows a servlet without it as undeclared.
+     */
+    public static final String ACCESS = "switchboard.access";
+    /** {@link #ACCESS} of a servlet anyone may call; it checks what it needs itself (a signature, a visitor id). */
+    public static final String PUBLIC = "public";
+
+    private Roles() {
+    }
+
+    /**
+     * What a user is told when none of their roles is one of {@code allowed}: the detail of the 403
+     * problem every endpoint answers, REST or servlet alike.
+     */
+    public static String refusal(String user, java.util.Collection<String> allowed) {
+        return allowed.isEmpty() ? "no one may call this endpoint"
+                : "user " + user + " has none of the roles this endpoint requires: " + String.join(", ", new java.util.TreeSet<>(allowed));
+    }
+}
