@@ -346,4 +346,51 @@ class CoreIT {
         assertEquals(List.of(), wrong, "cells of the access matrix that do not answer as declared, of " + cells);
         assertTrue(cells > 400, "the matrix has every operation for every role: " + cells);
     }
+
+    /**
+     * Object rules on top of the roles: an agent reaches a conversation, and its customer, only when
+     * it is assigned to them or waits in the queue; only its holder acts on it; a supervisor reaches all.
+     */
+    @Test
+    @Order(7)
+    void anAgentReachesOnlyTheConversationsQueuedOrAssignedToThem() {
+        String holder = TestServer.basicAuth("it-billing", AGENT_PASSWORD);
+        String other = TestServer.basicAuth("it-novice", AGENT_PASSWORD);
+        String id = visitorSays(visitor(), "我的订单在哪里");
+        String customer = Api.await("conversation", Duration.ofSeconds(30), () -> conversation(id)).getString("customerId");
+        String conversation = "/switchboard/api/conversations/" + id;
+        // the bot hands it over meanwhile, and routing may assign it: the admin's transfer is retried until it lands
+        Api.await("queued for a skill no agent has", Duration.ofSeconds(30), () -> api.call("POST", conversation + "/transfer",
+                "{\"skills\":[\"it-nobody-has-this:5\"]}", api.admin()).status() == 200);
+        assertEquals(200, api.call("GET", conversation, null, other).status(), "queued, every agent sees it");
+        assertEquals(200, api.call("GET", "/switchboard/api/customers/" + customer, null, other).status());
+        assertEquals(403, api.call("POST", conversation + "/replies", "{\"text\":\"我来看看\"}", other).status(),
+                "seen is not held: an agent accepts before answering");
+
+        api.expect(200, "POST", conversation + "/transfer", "{\"toAgentId\":\"it-billing\"}", api.admin());
+        Api.Reply hidden = api.call("GET", conversation, null, other);
+        assertEquals(403, hidden.status(), "another agent's: " + hidden.body());
+        assertTrue(hidden.json().getString("detail").contains("neither assigned to them nor waiting in the queue"), hidden.body());
+        api.expect(200, "GET", conversation + "/messages", null, holder);
+        api.expect(200, "GET", "/switchboard/api/customers/" + customer + "/timeline", null, holder);
+        api.expect(201, "POST", conversation + "/replies", "{\"text\":\"您的订单已发货\"}", holder);
+        for (String[] call : new String[][] {{"GET", conversation, null}, {"GET", conversation + "/messages", null},
+                {"POST", conversation + "/replies", "{\"text\":\"不是我的\"}"}, {"POST", conversation + "/close", null},
+                {"POST", conversation + "/accept", null}, {"POST", conversation + "/transfer", "{\"toAgentId\":\"it-novice\"}"},
+                {"GET", "/switchboard/api/customers/" + customer, null}, {"GET", "/switchboard/api/customers/" + customer + "/timeline", null},
+                {"GET", "/switchboard/api/customers/" + customer + "/conversations", null},
+                {"POST", "/switchboard/api/customers/" + customer + "/addresses", "{\"channel\":\"email\",\"address\":\"x@example.com\",\"verified\":true}"}}) {
+            Api.Reply r = api.call(call[0], call[1], call[2], other);
+            assertEquals(403, r.status(), call[0] + " " + call[1] + " by another agent: " + r.body());
+        }
+        assertTrue(api.call("GET", "/switchboard/api/conversations?state=open&limit=500", null, other).array().stream()
+                .noneMatch(c -> c.asJsonObject().getString("id").equals(id)), "nor is it in their lists");
+        assertTrue(api.call("GET", "/switchboard/api/conversations?state=open&limit=500", null, holder).array().stream()
+                .anyMatch(c -> c.asJsonObject().getString("id").equals(id)), "it is in the holder's");
+        server.addUser("it-lead", AGENT_PASSWORD, "supervisorgroup");
+        api.expect(200, "GET", conversation, null, TestServer.basicAuth("it-lead", AGENT_PASSWORD));
+        api.expect(200, "GET", "/switchboard/api/customers/" + customer, null, TestServer.basicAuth("it-lead", AGENT_PASSWORD));
+        api.expect(200, "POST", conversation + "/close", null, holder);
+        api.expect(200, "GET", conversation, null, holder);
+    }
 }

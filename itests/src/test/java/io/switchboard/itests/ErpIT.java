@@ -60,6 +60,8 @@ class ErpIT {
         server.start();
         api = new Api(server);
         Api.await("the systems API", WAIT, () -> api.call("GET", "/switchboard/api/systems", null, api.admin()).status() == 200);
+        api.expect(200, "PUT", "/switchboard/api/agents/" + AGENT, "{\"name\":\"" + AGENT + "\",\"skills\":{},"
+                + "\"capacity\":{\"*\":50},\"workplace\":\"CENTRE\"}", api.admin());
         agent = "Bearer " + api.expect(201, "POST", "/switchboard/api/sessions",
                 "{\"user\":\"" + AGENT + "\",\"password\":\"" + AGENT_PASSWORD + "\"}", null).json().getString("token");
     }
@@ -74,16 +76,17 @@ class ErpIT {
         }
     }
 
-    /** A visitor writes in the widget; returns the stored conversation. */
+    /** A visitor writes in the widget; returns the stored conversation, which the agent then holds. */
     static JsonObject conversation(String text) {
         String visitor = "it-" + UUID.randomUUID().toString().replace("-", "");
         String id = api.expect(202, "POST", "/switchboard/api/webchat/messages", "{\"visitorId\":\"" + visitor
                 + "\",\"text\":\"" + text + "\",\"clientMessageId\":\"" + UUID.randomUUID() + "\"}", null).json()
                 .getString("conversationId");
-        return Api.await("conversation " + id, WAIT, () -> {
-            Api.Reply r = api.call("GET", "/switchboard/api/conversations/" + id, null, api.admin());
-            return r.status() == 200 ? r.json() : null;
-        });
+        Api.await("conversation " + id, WAIT, () -> api.call("GET", "/switchboard/api/conversations/" + id, null, api.admin())
+                .status() == 200);
+        // an agent asks systems only in a conversation they hold (docs/access.md)
+        return api.expect(200, "POST", "/switchboard/api/conversations/" + id + "/transfer",
+                "{\"toAgentId\":\"" + AGENT + "\"}", api.admin()).json();
     }
 
     static String createOrder(String conversationId, String sku, int quantity) {
@@ -213,5 +216,21 @@ class ErpIT {
         assertEquals(401, api.call("POST", "/switchboard/api/systems/erp/requests", createOrder(conversation.getString("id"),
                 "KETTLE-17", 1), null).status());
         assertEquals(404, api.call("GET", "/switchboard/api/systems/requests/no-such-request", null, agent).status());
+
+        // a conversation another agent holds
+        String notTheirs = api.expect(202, "POST", "/switchboard/api/webchat/messages", "{\"visitorId\":\"it-"
+                + UUID.randomUUID().toString().replace("-", "") + "\",\"text\":\"你好\",\"clientMessageId\":\"c1\"}", null)
+                .json().getString("conversationId");
+        Api.await("conversation " + notTheirs, WAIT, () -> api.call("GET", "/switchboard/api/conversations/" + notTheirs, null,
+                api.admin()).status() == 200);
+        api.expect(200, "PUT", "/switchboard/api/agents/it-colleague", "{\"name\":\"同事\",\"skills\":{},"
+                + "\"capacity\":{\"*\":5},\"workplace\":\"CENTRE\"}", api.admin());
+        api.expect(200, "POST", "/switchboard/api/conversations/" + notTheirs + "/transfer", "{\"toAgentId\":\"it-colleague\"}",
+                api.admin());
+        Api.Reply refused = api.call("POST", "/switchboard/api/systems/erp/requests", createOrder(notTheirs, "KETTLE-17", 1), agent);
+        assertEquals(403, refused.status(), refused.body());
+        assertTrue(refused.json().getString("detail").contains("not assigned to them"), refused.body());
+        assertEquals(403, api.call("GET", "/switchboard/api/systems/requests?conversationId=" + notTheirs, null, agent).status());
+        assertEquals(403, api.call("GET", "/switchboard/api/conversations/" + notTheirs, null, agent).status());
     }
 }

@@ -244,5 +244,20 @@ class FieldBrowserIT {
         List<JsonObject> history = api.expect(200, "GET", "/switchboard/api/workorders/" + id + "/history", null, api.admin())
                 .array().getValuesAs(JsonObject.class);
         assertEquals(COURIER, history.get(2).getString("by"), "the courier's own login is on their steps");
+
+        // another field worker reaches none of it: not the order, its photos or history, nor its customer
+        server.addUser("courier-qian", COURIER_PASSWORD, "fieldgroup");
+        String qian = TestServer.basicAuth("courier-qian", COURIER_PASSWORD);
+        for (String path : List.of("/switchboard/api/workorders/" + id, "/switchboard/api/workorders/" + id + "/history",
+                "/switchboard/api/workorders/" + id + "/attachments/any", "/switchboard/api/customers/" + customerId)) {
+            Api.Reply r = api.call("GET", path, null, qian);
+            assertEquals(403, r.status(), path + ": " + r.body());
+        }
+        assertEquals(403, api.call("POST", "/switchboard/api/workorders/" + id + "/transitions", "{\"to\":\"delivered\"}", qian).status());
+        assertEquals(403, api.call("POST", "/switchboard/api/conversations/" + conversation.getString("id") + "/replies",
+                "{\"text\":\"我是另一位快递员\"}", qian).status());
+        assertEquals(List.of(), api.expect(200, "GET", "/switchboard/api/workorders", null, qian).array(),
+                "a field worker's list is their own orders, asked for or not");
+        api.expect(200, "GET", "/switchboard/api/customers/" + customerId, null, TestServer.basicAuth(COURIER, COURIER_PASSWORD));
     }
 }

@@ -3,7 +3,7 @@
  * the core exchange on the bus is one of these types, bound to JSON with JSON-B.
  */
 @Export
-@Version("1.4.0")
+@Version("1.5.0")
 package io.switchboard.api;
 
 import org.osgi.annotation.bundle.Export;

@@ -4,6 +4,7 @@ import io.switchboard.api.ChannelAddress;
 import io.switchboard.api.Conversation;
 import io.switchboard.api.ConversationState;
 import io.switchboard.api.Message;
+import io.switchboard.api.Staff;
 import java.util.List;
 import java.util.Map;
 import org.osgi.annotation.versioning.ProviderType;
@@ -26,6 +27,22 @@ public interface AgentDesk {
     String BOT = "bot";
 
     Conversation conversation(String conversationId);
+
+    /**
+     * The conversation, if {@code who} may reach it. Admins and supervisors reach every one; an agent
+     * the ones assigned to them (open or closed since) and the ones waiting in the queue; anyone a
+     * {@link CustomerGrant} lets reach its customer (a field worker, a work order's). To handle it
+     * (reply, transfer, close) an agent must hold it: a queued one is only seen, and taken with
+     * {@link #accept}.
+     *
+     * @param handle whether {@code who} is about to act on it, not only to read it
+     * @throws SecurityException when {@code who} may not
+     * @throws java.util.NoSuchElementException when there is no such conversation
+     */
+    Conversation require(String conversationId, Staff who, boolean handle);
+
+    /** Whether {@code who} may see {@code conversation} by the rules of {@link #require}: for filtering lists. */
+    boolean maySee(Conversation conversation, Staff who);
 
     List<Conversation> conversations(boolean openOnly, int limit);
 

@@ -2,6 +2,7 @@ package io.switchboard.conversation;
 
 import io.switchboard.api.ChannelAddress;
 import io.switchboard.api.Customer;
+import io.switchboard.api.Staff;
 import io.switchboard.api.TimelineEntry;
 import io.switchboard.store.IdentityChange;
 import io.switchboard.store.Timeline;
@@ -17,6 +18,17 @@ public interface CustomerDirectory {
 
     /** The customer as seen now (the survivor if {@code id} was merged). */
     Customer customer(String id);
+
+    /**
+     * Whether {@code who} may see this customer (their profile, addresses, timeline, conversations)
+     * and link an address to them: admins and supervisors always; an agent when one of the customer's
+     * conversations is assigned to them or waits in the queue, or a call of the customer's rang at
+     * them (or at every desk) within the hour; anyone a {@link CustomerGrant} lets in.
+     *
+     * @throws SecurityException when {@code who} may not
+     * @throws java.util.NoSuchElementException when there is no such customer
+     */
+    void require(String customerId, Staff who);
 
     Customer update(Customer customer);
 

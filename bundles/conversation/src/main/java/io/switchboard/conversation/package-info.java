@@ -3,7 +3,7 @@
  * agent-side plugin call {@link io.switchboard.conversation.AgentDesk}.
  */
 @Export
-@Version("1.3.0")
+@Version("1.4.0")
 package io.switchboard.conversation;
 
 import org.osgi.annotation.bundle.Export;

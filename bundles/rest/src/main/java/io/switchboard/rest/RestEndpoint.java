@@ -28,7 +28,7 @@ import org.osgi.util.tracker.ServiceTracker;
  * <p>Each bundle gets its own CXF servlet through the HTTP whiteboard, so installing, updating or
  * removing a plugin never touches (or refreshes) another bundle's endpoints or CXF itself. Every
  * endpoint gets the same JSON binding, problem documents and login. Every resource method declares
- * who may call it, {@code @RolesAllowed} of {@link Roles} or {@code @PermitAll}; one that declares
+ * who may call it, {@code @RolesAllowed} of {@link io.switchboard.api.Roles} or {@code @PermitAll}; one that declares
  * nothing is refused to everyone. The servlet's registration lists each operation with its roles,
  * which {@code GET /switchboard/api/access} shows.
  */
@@ -41,6 +41,14 @@ public final class RestEndpoint implements AutoCloseable {
      * among them, so that no route file can take an API's path.
      */
     public static final String ROUTES = "/switchboard/routes";
+    /**
+     * Service property of a whiteboard servlet or resource under {@code /switchboard/}: the roles that
+     * may call it (a {@code String[]} of {@link io.switchboard.api.Roles}), or {@link #PUBLIC}. The access
+     * listing ({@code GET /switchboard/api/access}) shows a servlet without it as undeclared.
+     */
+    public static final String ACCESS = "switchboard.access";
+    /** {@link #ACCESS} of a servlet anyone may call; it checks what it needs itself (a signature, a visitor id). */
+    public static final String PUBLIC = "public";
     /** Default limit on a request body; endpoints taking customer input set their own. */
     public static final int DEFAULT_MAX_BODY_BYTES = 1 << 20;
 
@@ -103,6 +111,15 @@ public final class RestEndpoint implements AutoCloseable {
         props.put(DeclaredAccess.OPERATIONS, DeclaredAccess.operations(root + path, List.of(resources)).toArray(String[]::new));
         return new RestEndpoint(context.registerService(Servlet.class, new Endpoint(application, maxBodyBytes, json), props),
                 sessions, readiness);
+    }
+
+    /**
+     * Who is calling, for the core's object rules ({@code AgentDesk.require}, {@code CustomerDirectory.require}):
+     * the login and every platform role it holds.
+     */
+    public static io.switchboard.api.Staff staff(javax.ws.rs.core.SecurityContext security) {
+        return new io.switchboard.api.Staff(security.getUserPrincipal().getName(),
+                io.switchboard.api.Roles.ALL.stream().filter(security::isUserInRole).collect(java.util.stream.Collectors.toSet()));
     }
 
     @Override

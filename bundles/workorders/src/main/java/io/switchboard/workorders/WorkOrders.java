@@ -1,5 +1,7 @@
 package io.switchboard.workorders;
 
+import io.switchboard.api.Roles;
+import io.switchboard.api.Staff;
 import java.util.List;
 import java.util.Map;
 import org.osgi.annotation.versioning.ProviderType;
@@ -27,6 +29,27 @@ public interface WorkOrders {
     WorkOrder create(WorkOrder.Draft draft, String by);
 
     WorkOrder workOrder(String id);
+
+    /**
+     * The work order, if {@code who} may reach it: admins, supervisors and agents every one (the desk
+     * shows customers' orders on their timelines); a field worker only those assigned to them, and
+     * their attachments and history with them.
+     *
+     * @throws SecurityException when {@code who} may not
+     * @throws java.util.NoSuchElementException when there is no such work order
+     */
+    default WorkOrder require(String id, Staff who) {
+        WorkOrder order = workOrder(id);
+        if (ownOnly(who) && !who.user().equals(order.assignee())) {
+            throw new SecurityException(who.user() + " may not reach work order " + order.number() + ": it is not assigned to them");
+        }
+        return order;
+    }
+
+    /** Whether {@code who} reaches only the work orders assigned to them: a field worker without a desk role. */
+    static boolean ownOnly(Staff who) {
+        return !who.oversees() && !who.has(Roles.AGENT);
+    }
 
     /** Newest first; null filters match all. */
     List<WorkOrder> list(String state, String team, String assignee, String customerId, int limit);

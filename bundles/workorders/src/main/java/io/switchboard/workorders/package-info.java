@@ -4,7 +4,7 @@
  * agent, a proactive rule or a system connector opens them through {@link io.switchboard.workorders.WorkOrders}.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package io.switchboard.workorders;
 
 import org.osgi.annotation.bundle.Export;

@@ -1,11 +1,11 @@
 package io.switchboard.bot.internal;
 
-import javax.annotation.security.RolesAllowed;
-import io.switchboard.rest.Roles;
+import io.switchboard.api.Roles;
 import io.switchboard.rest.ProblemException;
 import java.net.URI;
 import java.util.List;
 import java.util.NoSuchElementException;
+import javax.annotation.security.RolesAllowed;
 import javax.ws.rs.Consumes;
 import javax.ws.rs.DELETE;
 import javax.ws.rs.GET;

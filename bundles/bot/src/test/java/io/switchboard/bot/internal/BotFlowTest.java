@@ -232,6 +232,16 @@ class BotFlowTest {
         }
 
         @Override
+        public Conversation require(String conversationId, io.switchboard.api.Staff who, boolean handle) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public boolean maySee(Conversation conversation, io.switchboard.api.Staff who) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
         public Conversation conversation(String conversationId) {
             Conversation c = conversations.get(conversationId);
             if (c == null) {

@@ -1,10 +1,11 @@
 package io.switchboard.conversation.internal;
 
 import io.switchboard.api.CanonicalJson;
-import io.switchboard.bus.Bus;
 import io.switchboard.bus.BundleRoutes;
+import io.switchboard.bus.Bus;
 import io.switchboard.conversation.AgentDesk;
 import io.switchboard.conversation.CustomerDirectory;
+import io.switchboard.conversation.CustomerGrant;
 import io.switchboard.store.PersonalData;
 import io.switchboard.store.Store;
 import java.time.Duration;
@@ -53,6 +54,8 @@ public class ConversationService {
 
     /** Every bundle's part of a customer's data, as they come and go. */
     private final List<PersonalData> personalData = new CopyOnWriteArrayList<>();
+    /** Other bundles' reasons for someone to reach a customer (a field worker's work orders). */
+    private final List<CustomerGrant> grants = new CopyOnWriteArrayList<>();
     private final BundleRoutes routes;
     private final Outbox outbox;
     private final ServiceRegistration<AgentDesk> desk;
@@ -67,8 +70,10 @@ public class ConversationService {
                 Duration.ofMinutes(Math.max(0, config.continueWithinMinutes())));
         routes = BundleRoutes.start(context, "switchboard-conversation", bus, new InboundRoutes(store, json, policy));
         outbox = new Outbox(store, bus, json, OUTBOX_SWEEP);
-        desk = context.registerService(AgentDesk.class, new Desk(store, bus, json, outbox), null);
-        directory = context.registerService(CustomerDirectory.class, new Directory(store, bus, json, () -> List.copyOf(personalData)), null);
+        Reach reach = new Reach(() -> List.copyOf(grants));
+        desk = context.registerService(AgentDesk.class, new Desk(store, bus, json, outbox, reach), null);
+        directory = context.registerService(CustomerDirectory.class,
+                new Directory(store, bus, json, () -> List.copyOf(personalData), reach), null);
         retention = new Retention(store, () -> List.copyOf(personalData), Duration.ofDays(Math.max(0, config.retentionDays())))
                 .sweepEvery(Duration.ofMinutes(Math.max(1, config.retentionSweepMinutes())));
     }
@@ -80,6 +85,15 @@ public class ConversationService {
 
     void removePersonalData(PersonalData data) {
         personalData.remove(data);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, service = CustomerGrant.class)
+    void addGrant(CustomerGrant grant) {
+        grants.add(grant);
+    }
+
+    void removeGrant(CustomerGrant grant) {
+        grants.remove(grant);
     }
 
     @Deactivate

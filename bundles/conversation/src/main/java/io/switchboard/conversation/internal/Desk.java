@@ -12,6 +12,7 @@ import io.switchboard.api.DomainEvent;
 import io.switchboard.api.Ids;
 import io.switchboard.api.Message;
 import io.switchboard.api.QueuedConversation;
+import io.switchboard.api.Staff;
 import io.switchboard.bus.Bus;
 import io.switchboard.bus.BusBatch;
 import io.switchboard.conversation.AgentDesk;
@@ -44,13 +45,30 @@ final class Desk implements AgentDesk {
     private final Bus bus;
     private final CanonicalJson json;
     private final Outbox outbox;
+    private final Reach reach;
     private final GroupCommit<Reply, Message> replies = new GroupCommit<>(REPLIES_PER_COMMIT, this::storeAndSend);
 
+    /** With no other bundle's grants: the core's own rules. */
     Desk(Store store, Bus bus, CanonicalJson json, Outbox outbox) {
+        this(store, bus, json, outbox, new Reach(List::of));
+    }
+
+    Desk(Store store, Bus bus, CanonicalJson json, Outbox outbox, Reach reach) {
         this.store = store;
         this.bus = bus;
         this.json = json;
         this.outbox = outbox;
+        this.reach = reach;
+    }
+
+    @Override
+    public Conversation require(String conversationId, Staff who, boolean handle) {
+        return reach.require(conversation(conversationId), who, handle);
+    }
+
+    @Override
+    public boolean maySee(Conversation conversation, Staff who) {
+        return reach.maySee(conversation, who);
     }
 
     @Override

@@ -6,14 +6,15 @@ import io.switchboard.api.ChannelAddress;
 import io.switchboard.api.Customer;
 import io.switchboard.api.DomainEvent;
 import io.switchboard.api.Ids;
+import io.switchboard.api.Staff;
 import io.switchboard.api.TimelineEntry;
 import io.switchboard.bus.Bus;
 import io.switchboard.conversation.CustomerDirectory;
+import io.switchboard.store.CustomerErasure;
 import io.switchboard.store.IdentityChange;
+import io.switchboard.store.PersonalData;
 import io.switchboard.store.Store;
 import io.switchboard.store.Timeline;
-import io.switchboard.store.CustomerErasure;
-import io.switchboard.store.PersonalData;
 import java.sql.PreparedStatement;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -37,12 +38,27 @@ final class Directory implements CustomerDirectory {
     private final Bus bus;
     private final CanonicalJson json;
     private final Supplier<List<PersonalData>> personalData;
+    private final Reach reach;
 
+    /** With no other bundle's grants: the core's own rules. */
     Directory(Store store, Bus bus, CanonicalJson json, Supplier<List<PersonalData>> personalData) {
+        this(store, bus, json, personalData, new Reach(List::of));
+    }
+
+    Directory(Store store, Bus bus, CanonicalJson json, Supplier<List<PersonalData>> personalData, Reach reach) {
         this.store = store;
         this.bus = bus;
         this.json = json;
         this.personalData = personalData;
+        this.reach = reach;
+    }
+
+    @Override
+    public void require(String customerId, Staff who) {
+        store.inTransaction(s -> {
+            reach.requireCustomer(s, customerId, who);
+            return null;
+        });
     }
 
     @Override

@@ -1,11 +1,10 @@
 package io.switchboard.desk.internal;
 
 import io.switchboard.api.CanonicalJson;
-import io.switchboard.bus.Bus;
 import io.switchboard.bus.BundleRoutes;
+import io.switchboard.bus.Bus;
 import io.switchboard.rest.EventStream;
 import io.switchboard.rest.RestEndpoint;
-import io.switchboard.rest.Roles;
 import io.switchboard.rest.Sessions;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -75,7 +74,7 @@ public class AgentDesktop {
         stream.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_SERVLET_PATTERN, STREAM);
         stream.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_SERVLET_NAME, "switchboard-desk-stream");
         stream.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_SERVLET_ASYNC_SUPPORTED, true);
-        stream.put(Roles.ACCESS, AgentStreamServlet.ROLES.toArray(String[]::new));
+        stream.put(RestEndpoint.ACCESS, AgentStreamServlet.ROLES.toArray(String[]::new));
         registrations.add(context.registerService(Servlet.class,
                 new AgentStreamServlet(streams, sessions, json, new EventStream.Limits(
                         Math.max(1, config.streamTimeoutMinutes()) * 60_000L, Math.max(16, config.streamBufferKilobytes()) * 1024,
@@ -85,13 +84,13 @@ public class AgentDesktop {
         files.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_RESOURCE_PATTERN, APP + "/*");
         files.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_RESOURCE_PREFIX, APP_RESOURCES);
         // the page and its scripts hold nothing of anyone's; what they show comes from the API, after login
-        files.put(Roles.ACCESS, Roles.PUBLIC);
+        files.put(RestEndpoint.ACCESS, RestEndpoint.PUBLIC);
         registrations.add(context.registerService(Object.class, new Object(), files));
 
         Dictionary<String, Object> entry = new Hashtable<>();
         entry.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_SERVLET_PATTERN, new String[] {APP, APP + "/"});
         entry.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_SERVLET_NAME, "switchboard-desk-entry");
-        entry.put(Roles.ACCESS, Roles.PUBLIC);
+        entry.put(RestEndpoint.ACCESS, RestEndpoint.PUBLIC);
         registrations.add(context.registerService(Servlet.class,
                 new EntryPage(APP + "/", AgentDesktop.class.getClassLoader(), APP_RESOURCES.substring(1) + "/index.html"), entry));
     }

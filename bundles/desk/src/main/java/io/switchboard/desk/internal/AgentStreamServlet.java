@@ -1,9 +1,9 @@
 package io.switchboard.desk.internal;
 
 import io.switchboard.api.CanonicalJson;
+import io.switchboard.api.Roles;
 import io.switchboard.rest.EventStream;
 import io.switchboard.rest.Problem;
-import io.switchboard.rest.Roles;
 import io.switchboard.rest.Sessions;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -66,7 +66,7 @@ final class AgentStreamServlet extends HttpServlet {
                 stream.close();
             }
         });
-        opened.set(streams.open(login.user(), login.expiresAt(), new StreamSink(events)));
+        opened.set(streams.open(new io.switchboard.api.Staff(login.user(), login.roles()), login.expiresAt(), new StreamSink(events)));
         if (!events.isOpen()) {
             opened.get().close(); // it ended before it was listed
         }

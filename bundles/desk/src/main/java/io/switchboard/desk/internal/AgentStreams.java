@@ -1,5 +1,7 @@
 package io.switchboard.desk.internal;
 
+import io.switchboard.api.Roles;
+import io.switchboard.api.Staff;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Set;
@@ -53,7 +55,12 @@ final class AgentStreams implements AutoCloseable {
      *                  reconnect is then refused, which sends the agent back to the login form
      */
     Stream open(String user, Instant expiresAt, Sink sink) {
-        Stream stream = new Stream(user, expiresAt, sink);
+        return open(new Staff(user, Set.of(Roles.AGENT)), expiresAt, sink);
+    }
+
+    /** As {@link #open(String, Instant, Sink)}, for {@code who} with all their roles. */
+    Stream open(Staff who, Instant expiresAt, Sink sink) {
+        Stream stream = new Stream(who.user(), who.oversees(), expiresAt, sink);
         open.add(stream);
         // the browser waits this long before reconnecting after a cut
         stream.send("retry: 3000\n: connected\n\n");
@@ -62,9 +69,22 @@ final class AgentStreams implements AutoCloseable {
 
     /** Hands one event to every open stream. */
     void publish(String type, String json) {
+        publish(type, json, null);
+    }
+
+    /**
+     * Hands one event to the streams of {@code forAgent} and of those who oversee every desk
+     * (supervisors, admins); to every open stream when {@code forAgent} is null. A call that rings at
+     * one agent carries the caller's number and name: no other agent's desk gets it.
+     */
+    void publish(String type, String json, String forAgent) {
         String chunk = "event: " + type.replaceAll("[\\r\\n]", " ") + "\n"
                 + "data: " + json.replace("\r", "").replace("\n", "\ndata: ") + "\n\n";
-        open.forEach(s -> s.send(chunk));
+        for (Stream s : open) {
+            if (forAgent == null || s.oversees || forAgent.equals(s.user)) {
+                s.send(chunk);
+            }
+        }
     }
 
     int openStreams() {
@@ -94,11 +114,13 @@ final class AgentStreams implements AutoCloseable {
 
     final class Stream {
         final String user;
+        final boolean oversees;
         final Instant expiresAt;
         private final Sink sink;
 
-        Stream(String user, Instant expiresAt, Sink sink) {
+        Stream(String user, boolean oversees, Instant expiresAt, Sink sink) {
             this.user = user;
+            this.oversees = oversees;
             this.expiresAt = expiresAt;
             this.sink = sink;
         }

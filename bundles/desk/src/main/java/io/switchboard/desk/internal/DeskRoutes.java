@@ -46,6 +46,7 @@ final class DeskRoutes extends RouteBuilder {
             return;
         }
         // bound again, so what a browser parses is always one canonical line
-        streams.publish(event.type(), json.toJson(event));
+        String agent = event.type().startsWith("call.") && event.data() != null ? event.data().get("agentId") : null;
+        streams.publish(event.type(), json.toJson(event), agent == null || agent.isBlank() ? null : agent);
     }
 }

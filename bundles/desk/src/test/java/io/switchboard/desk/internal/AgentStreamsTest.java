@@ -118,6 +118,26 @@ class AgentStreamsTest {
     }
 
     @Test
+    void aCallThatRingsAtOneAgentReachesTheirDeskAndTheSupervisorsNotAnotherAgents() throws Exception {
+        Browser wang = new Browser();
+        Browser li = new Browser();
+        Browser lead = new Browser();
+        streams.open("wang", LATER, wang);
+        awaitSubscribed(wang);
+        streams.open("li", LATER, li);
+        streams.open(new io.switchboard.api.Staff("lin", java.util.Set.of("supervisor")), LATER, lead);
+
+        publish(event(DomainEvent.CALL_OFFERED, null, Map.of("agentId", "wang", "ani", "+8613900000001", "customerName", "张伟")));
+        publish(event(DomainEvent.CALL_OFFERED, null, Map.of("ani", "+8613900000002", "customerName", "李娜")));
+        await("both calls at wang's desk and the supervisor's", () -> wang.events().size() >= 2 && lead.events().size() >= 2);
+        await("the call for every desk at li's", () -> !li.events().isEmpty());
+        Thread.sleep(300);
+        assertEquals(1, li.events().size(), "only the call for every desk: " + li.events());
+        assertTrue(li.events().get(0).contains("李娜") && !li.events().get(0).contains("张伟"), li.events().get(0));
+        assertTrue(wang.events().get(0).contains("张伟"), wang.events().get(0));
+    }
+
+    @Test
     void everyDomainEventReachesEveryOpenStreamInOrderAsAServerSentEvent() throws Exception {
         Browser wang = new Browser();
         Browser li = new Browser();

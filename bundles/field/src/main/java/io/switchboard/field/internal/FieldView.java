@@ -1,6 +1,6 @@
 package io.switchboard.field.internal;
 
-import io.switchboard.rest.Roles;
+import io.switchboard.rest.RestEndpoint;
 import java.util.ArrayList;
 import java.util.Dictionary;
 import java.util.Hashtable;
@@ -35,13 +35,13 @@ public class FieldView {
         files.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_RESOURCE_PATTERN, APP + "/*");
         files.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_RESOURCE_PREFIX, APP_RESOURCES);
         // the page and its scripts hold nothing of anyone's; what they show comes from the API, after login
-        files.put(Roles.ACCESS, Roles.PUBLIC);
+        files.put(RestEndpoint.ACCESS, RestEndpoint.PUBLIC);
         registrations.add(context.registerService(Object.class, new Object(), files));
 
         Dictionary<String, Object> entry = new Hashtable<>();
         entry.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_SERVLET_PATTERN, new String[] {APP, APP + "/"});
         entry.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_SERVLET_NAME, "switchboard-field-entry");
-        entry.put(Roles.ACCESS, Roles.PUBLIC);
+        entry.put(RestEndpoint.ACCESS, RestEndpoint.PUBLIC);
         registrations.add(context.registerService(Servlet.class,
                 new EntryPage(APP + "/", FieldView.class.getClassLoader(), APP_RESOURCES.substring(1) + "/index.html"), entry));
     }

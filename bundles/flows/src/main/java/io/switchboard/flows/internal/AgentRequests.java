@@ -4,6 +4,7 @@ import io.switchboard.api.BusAddress;
 import io.switchboard.api.CanonicalJson;
 import io.switchboard.api.Conversation;
 import io.switchboard.api.Ids;
+import io.switchboard.api.Staff;
 import io.switchboard.api.SystemReply;
 import io.switchboard.api.SystemRequest;
 import io.switchboard.api.TimelineEntry;
@@ -28,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 import org.apache.camel.builder.RouteBuilder;
 import org.slf4j.Logger;
@@ -60,6 +62,9 @@ final class AgentRequests {
     record Submitted(AgentRequest request, boolean created) {
     }
 
+    /** What needs a supervisor unless configured otherwise: money going back to a customer. */
+    static final Set<String> SUPERVISED = Set.of("Refund");
+
     private final Store store;
     private final Bus bus;
     private final AgentDesk desk;
@@ -67,9 +72,21 @@ final class AgentRequests {
     private final Systems systems;
     private final CanonicalJson json;
     private final Clock clock;
+    private final Set<String> supervised;
 
+    /** With the default of what needs a supervisor: {@link #SUPERVISED}. */
     AgentRequests(Store store, Bus bus, AgentDesk desk, CustomerDirectory directory, Systems systems, CanonicalJson json,
                   Clock clock) {
+        this(store, bus, desk, directory, systems, json, clock, SUPERVISED);
+    }
+
+    /**
+     * @param supervised operations only a supervisor or admin may ask for (money going back to a customer);
+     *                   an agent is refused them even in a conversation they hold
+     */
+    AgentRequests(Store store, Bus bus, AgentDesk desk, CustomerDirectory directory, Systems systems, CanonicalJson json,
+                  Clock clock, Set<String> supervised) {
+        this.supervised = Set.copyOf(supervised);
         this.store = store;
         this.bus = bus;
         this.desk = desk;
@@ -104,7 +121,8 @@ final class AgentRequests {
      * @throws IllegalArgumentException bad input, or no such conversation (a 400)
      * @throws IllegalStateException the key was used for another system or operation (a 409)
      */
-    Submitted submit(String system, AgentRequest.New body, String idempotencyKey, String by) {
+    Submitted submit(String system, AgentRequest.New body, String idempotencyKey, Staff who) {
+        String by = who.user();
         if (system == null || !SYSTEM.matcher(system).matches()) {
             throw new IllegalArgumentException("a system's name is lower-case letters, digits and '-', at most 32, not "
                     + system);
@@ -128,17 +146,22 @@ final class AgentRequests {
         if (minutes < 1 || minutes > 7 * 24 * 60) {
             throw new IllegalArgumentException("expiresInMinutes is from 1 to 10080");
         }
+        // asked before a repeat is answered: an idempotency key is no way round them
+        Conversation conversation;
+        try {
+            conversation = desk.require(conversationId.trim(), who, true);
+        } catch (NoSuchElementException e) {
+            throw new IllegalArgumentException("no conversation " + conversationId);
+        }
+        if (supervised.contains(body.operation()) && !who.oversees()) {
+            throw new SecurityException(by + " may not ask for " + body.operation() + ": it needs a supervisor"
+                    + " (supervisedOperations in etc/io.switchboard.flows.cfg)");
+        }
         if (key != null) {
             Optional<AgentRequest> earlier = store.inTransaction(s -> byKey(s.connection(), key));
             if (earlier.isPresent()) {
                 return new Submitted(repeat(earlier.get(), system, body.operation()), false);
             }
-        }
-        Conversation conversation;
-        try {
-            conversation = desk.conversation(conversationId.trim());
-        } catch (NoSuchElementException e) {
-            throw new IllegalArgumentException("no conversation " + conversationId);
         }
         Instant now = clock.instant();
         String id = Ids.newId();
@@ -183,7 +206,7 @@ final class AgentRequests {
             throw new BusUnavailableException("the bus did not take the request to " + system + "; nothing was asked", null);
         }
         timeline(request, "asked", name(system) + " asked: " + request.operation() + " " + describe(params), by, Map.of());
-        return new Submitted(view(request.id()), true);
+        return new Submitted(view(request.id(), who), true);
     }
 
     private static AgentRequest repeat(AgentRequest earlier, String system, String operation) {
@@ -287,13 +310,16 @@ final class AgentRequests {
     }
 
     /** The request as the agent reads it, with its system's outage while it waits. */
-    AgentRequest view(String id) {
+    /** The request, if {@code who} may see its conversation (its answer carries the customer's data). */
+    AgentRequest view(String id, Staff who) {
         AgentRequest request = store.inTransaction(s -> byId(s.connection(), id))
                 .orElseThrow(() -> new NoSuchElementException("no system request " + id));
+        desk.require(request.conversationId(), who, false);
         return withState(request);
     }
 
-    List<AgentRequest> inConversation(String conversationId, int limit) {
+    List<AgentRequest> inConversation(String conversationId, int limit, Staff who) {
+        desk.require(conversationId, who, false);
         List<AgentRequest> all = store.inTransaction(s -> list(s.connection(),
                 "select * from flow_agent_request where conversation_id=? order by requested_at desc", List.of(conversationId)));
         return all.subList(0, Math.min(all.size(), Math.max(1, Math.min(limit, 500)))).stream().map(this::withState).toList();

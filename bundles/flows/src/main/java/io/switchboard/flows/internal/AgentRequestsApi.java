@@ -1,8 +1,9 @@
 package io.switchboard.flows.internal;
 
-import javax.annotation.security.RolesAllowed;
-import io.switchboard.rest.Roles;
+import io.switchboard.api.Roles;
+import io.switchboard.rest.RestEndpoint;
 import java.net.URI;
+import javax.annotation.security.RolesAllowed;
 import javax.ws.rs.Consumes;
 import javax.ws.rs.HeaderParam;
 import javax.ws.rs.POST;
@@ -35,8 +36,7 @@ public final class AgentRequestsApi {
     @Consumes(MediaType.APPLICATION_JSON)
     public Response submit(@PathParam("system") String system, AgentRequest.New body,
                            @HeaderParam("Idempotency-Key") String idempotencyKey, @Context SecurityContext security) {
-        String by = security.getUserPrincipal() == null ? "agent" : security.getUserPrincipal().getName();
-        AgentRequests.Submitted submitted = requests.submit(system, body, idempotencyKey, by);
+        AgentRequests.Submitted submitted = requests.submit(system, body, idempotencyKey, RestEndpoint.staff(security));
         AgentRequest request = submitted.request();
         return (submitted.created() ? Response.accepted() : Response.ok())
                 .location(URI.create("requests/" + request.id()))

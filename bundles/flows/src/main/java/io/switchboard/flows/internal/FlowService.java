@@ -51,6 +51,10 @@ public class FlowService {
         @AttributeDefinition(description = "What a customer whose line is suspended for arrears is told; {account} {arrears} {since}")
         String arrearsText() default "您好，您的账户 {account} 因欠费 ¥{arrears} 已于 {since} 停机，线路本身没有故障。缴清欠费后服务将自动恢复，无需上门维修。";
 
+        @AttributeDefinition(description = "Comma-separated operations of agents' requests to systems that only a supervisor"
+                + " or admin may ask for, even in a conversation an agent holds (empty: none)")
+        String supervisedOperations() default "Refund";
+
         @AttributeDefinition(description = "Team the repair work orders go to")
         String repairTeam() default "field";
 
@@ -104,7 +108,9 @@ public class FlowService {
         CanonicalJson json = new CanonicalJson();
         Systems systems = new Systems(store);
         flows = new RepairFlows(store, bus, desk, directory, workOrders, systems, json, Clock.systemUTC(), settings(config));
-        AgentRequests requests = new AgentRequests(store, bus, desk, directory, systems, json, Clock.systemUTC());
+        AgentRequests requests = new AgentRequests(store, bus, desk, directory, systems, json, Clock.systemUTC(),
+                java.util.Arrays.stream(config.supervisedOperations().split(",")).map(String::trim).filter(o -> !o.isEmpty())
+                        .collect(java.util.stream.Collectors.toSet()));
         pickups = new PickupFlows(store, bus, workOrders, json, Clock.systemUTC(), pickupSettings(config));
         luggage.set(luggageSettings(config));
         routes = BundleRoutes.start(context, "switchboard-flows", bus, routes(flows, systems, json,

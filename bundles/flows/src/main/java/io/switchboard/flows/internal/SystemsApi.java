@@ -1,8 +1,8 @@
 package io.switchboard.flows.internal;
 
-import javax.annotation.security.RolesAllowed;
-import io.switchboard.rest.Roles;
+import io.switchboard.api.Roles;
 import java.util.List;
+import javax.annotation.security.RolesAllowed;
 import javax.ws.rs.GET;
 import javax.ws.rs.Path;
 import javax.ws.rs.PathParam;

@@ -13,11 +13,13 @@ import io.switchboard.api.ChannelAddress;
 import io.switchboard.api.Conversation;
 import io.switchboard.api.ConversationState;
 import io.switchboard.api.DomainEvent;
+import io.switchboard.api.Roles;
+import io.switchboard.api.Staff;
 import io.switchboard.api.SystemReply;
 import io.switchboard.api.SystemRequest;
 import io.switchboard.api.TimelineEntry;
-import io.switchboard.bus.Bus;
 import io.switchboard.bus.BundleRoutes;
+import io.switchboard.bus.Bus;
 import io.switchboard.bus.BusUnavailableException;
 import io.switchboard.bus.internal.ArtemisBus;
 import io.switchboard.conversation.AgentDesk;
@@ -32,6 +34,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.camel.CamelContext;
 import org.apache.camel.impl.DefaultCamelContext;
@@ -45,6 +48,9 @@ import org.junit.jupiter.api.Test;
  * the system's outage on a pending request, the reply route, and a request the bus did not take.
  */
 class AgentRequestsTest {
+
+    static final Staff WANG = new Staff("agent-wang", Set.of(Roles.AGENT));
+    static final Staff LIN = new Staff("lin", Set.of(Roles.SUPERVISOR));
 
     final CanonicalJson json = new CanonicalJson();
     final Map<String, TimelineEntry> timeline = new ConcurrentHashMap<>();
@@ -105,13 +111,13 @@ class AgentRequestsTest {
 
     @Test
     void aRequestGoesToTheSystemOnceAndAnIdempotencyKeyReturnsIt() throws Exception {
-        AgentRequests.Submitted first = requests.submit("erp", order(), "key-1", "agent-wang");
+        AgentRequests.Submitted first = requests.submit("erp", order(), "key-1", WANG);
         assertTrue(first.created());
         AgentRequest request = first.request();
         assertEquals(AgentRequest.PENDING, request.status());
         assertEquals("c-1", request.customerId());
         assertEquals("waiting for erp's answer", request.note());
-        AgentRequests.Submitted again = requests.submit("erp", order(), "key-1", "agent-wang");
+        AgentRequests.Submitted again = requests.submit("erp", order(), "key-1", WANG);
         assertFalse(again.created());
         assertEquals(request.id(), again.request().id());
 
@@ -127,23 +133,37 @@ class AgentRequestsTest {
         assertNull(TestBroker.receive(bus.connectionFactory(), BusAddress.systemRequest("erp"), 500), "sent once");
         assertTrue(timeline.get("system-request-asked:" + request.id()).summary().startsWith("ERP asked: CreateOrder"));
 
-        assertThrows(IllegalStateException.class, () -> requests.submit("billing", order(), "key-1", "agent-wang"));
-        assertThrows(IllegalArgumentException.class, () -> requests.submit("ERP!", order(), null, "a"));
+        assertThrows(IllegalStateException.class, () -> requests.submit("billing", order(), "key-1", WANG));
+        assertThrows(IllegalArgumentException.class, () -> requests.submit("ERP!", order(), null, WANG));
         assertThrows(IllegalArgumentException.class, () -> requests.submit("erp", new AgentRequest.New("CreateOrder", Map.of(),
-                "conv-unknown", null), null, "a"));
+                "conv-unknown", null), null, WANG));
         assertThrows(IllegalArgumentException.class, () -> requests.submit("erp", new AgentRequest.New(null, Map.of(), "conv-1",
-                null), null, "a"));
+                null), null, WANG));
+    }
+
+    @Test
+    void aRefundNeedsASupervisorAndNoIdempotencyKeyGoesRoundIt() throws Exception {
+        AgentRequest.New refund = new AgentRequest.New("Refund", Map.of("pnr", "HX7K2P"), "conv-1", null);
+        SecurityException refused = assertThrows(SecurityException.class, () -> requests.submit("booking", refund, "key-r", WANG));
+        assertTrue(refused.getMessage().contains("needs a supervisor"), refused.getMessage());
+        assertNull(TestBroker.receive(bus.connectionFactory(), BusAddress.systemRequest("booking"), 500), "nothing asked");
+
+        assertTrue(requests.submit("booking", refund, "key-r", LIN).created(), "a supervisor may");
+        assertThrows(SecurityException.class, () -> requests.submit("booking", refund, "key-r", WANG),
+                "the supervisor's key does not let the agent repeat it");
+        assertTrue(new AgentRequests(store, bus, desk, directory, systems, json, java.time.Clock.systemUTC(), Set.of())
+                .submit("booking", refund, "key-r2", WANG).created(), "unless configured otherwise");
     }
 
     @Test
     void anAnswerIsStoredOnceAndGoesOnTheTimeline() {
-        AgentRequest request = requests.submit("erp", order(), null, "agent-wang").request();
+        AgentRequest request = requests.submit("erp", order(), null, WANG).request();
         SystemReply reply = ok(request, Map.of("number", "10023", "status", "CONFIRMED", "total", "398.00", "currency", "CNY",
                 "item.0.sku", "KETTLE-17", "item.0.name", "电热水壶 1.7L", "item.0.quantity", "2"));
         requests.answer(reply);
         requests.answer(new SystemReply(request.id(), "erp", "CreateOrder", SystemReply.Status.FAULT, Map.of(), "late",
                 Instant.now()));
-        AgentRequest done = requests.view(request.id());
+        AgentRequest done = requests.view(request.id(), WANG);
         assertEquals("OK", done.status());
         assertEquals("10023", done.data().get("number"));
         assertNotNull(done.answeredAt());
@@ -153,15 +173,15 @@ class AgentRequestsTest {
         assertEquals("conv-1", entry.conversationId());
         assertEquals("c-1", entry.customerId());
         assertEquals("10023", entry.data().get("number"));
-        assertEquals(List.of(done.id()), requests.inConversation("conv-1", 10).stream().map(AgentRequest::id).toList());
+        assertEquals(List.of(done.id()), requests.inConversation("conv-1", 10, WANG).stream().map(AgentRequest::id).toList());
     }
 
     @Test
     void aFaultIsShownWordForWord() {
-        AgentRequest request = requests.submit("erp", order(), null, "agent-wang").request();
+        AgentRequest request = requests.submit("erp", order(), null, WANG).request();
         requests.answer(new SystemReply(request.id(), "erp", "CreateOrder", SystemReply.Status.FAULT,
                 Map.of("faultCode", "OUT_OF_STOCK"), "商品 电热水壶 1.7L（KETTLE-17）库存不足：需要 2，可用 1", Instant.now()));
-        AgentRequest failed = requests.view(request.id());
+        AgentRequest failed = requests.view(request.id(), WANG);
         assertEquals("FAULT", failed.status());
         assertEquals("OUT_OF_STOCK", failed.data().get("faultCode"));
         assertEquals("ERP CreateOrder failed: 商品 电热水壶 1.7L（KETTLE-17）库存不足：需要 2，可用 1 (OUT_OF_STOCK)",
@@ -170,10 +190,10 @@ class AgentRequestsTest {
 
     @Test
     void whileTheSystemIsDownAPendingRequestSaysSo() {
-        AgentRequest request = requests.submit("erp", order(), null, "agent-wang").request();
+        AgentRequest request = requests.submit("erp", order(), null, WANG).request();
         systems.follow(new DomainEvent("e1", DomainEvent.SYSTEM_DOWN, Instant.now(), null, null,
                 Map.of("system", "erp", "since", "2026-11-23T10:00:00Z", "reason", "connection refused")));
-        AgentRequest waiting = requests.view(request.id());
+        AgentRequest waiting = requests.view(request.id(), WANG);
         assertEquals(AgentRequest.PENDING, waiting.status());
         assertEquals(SystemStatus.DOWN, waiting.systemState());
         assertEquals("erp unavailable since 2026-11-23T10:00:00Z, retrying (connection refused)", waiting.note());
@@ -181,7 +201,7 @@ class AgentRequestsTest {
 
     @Test
     void theReplyQueueAnswersARequestThatSurvivedARestart() throws Exception {
-        AgentRequest request = requests.submit("erp", order(), null, "agent-wang").request();
+        AgentRequest request = requests.submit("erp", order(), null, WANG).request();
         // the bundle restarts: a new instance over the same database and queue
         AgentRequests restarted = new AgentRequests(store, bus, desk, directory, systems, json, Clock.systemUTC());
         CamelContext camel = new DefaultCamelContext();
@@ -193,11 +213,11 @@ class AgentRequestsTest {
                     Map.of(BusAddress.DUPLICATE_ID, "reply:" + request.id()));
             // the answer is stored, then written on the timeline: wait for both, not only the first
             long end = System.currentTimeMillis() + 10_000;
-            while ((AgentRequest.PENDING.equals(restarted.view(request.id()).status())
+            while ((AgentRequest.PENDING.equals(restarted.view(request.id(), WANG).status())
                     || timeline.get("system-request-answered:" + request.id()) == null) && System.currentTimeMillis() < end) {
                 Thread.sleep(50);
             }
-            assertEquals("OK", restarted.view(request.id()).status());
+            assertEquals("OK", restarted.view(request.id(), WANG).status());
             assertNotNull(timeline.get("system-request-answered:" + request.id()), "the answer never reached the timeline");
             assertEquals("ERP order 10024 created", timeline.get("system-request-answered:" + request.id()).summary());
         } finally {
@@ -211,8 +231,8 @@ class AgentRequestsTest {
             throw new BusUnavailableException("broker away", null);
         });
         AgentRequests offline = new AgentRequests(store, away, desk, directory, systems, json, Clock.systemUTC());
-        assertThrows(BusUnavailableException.class, () -> offline.submit("erp", order(), "key-2", "agent-wang"));
-        assertEquals(List.of(), requests.inConversation("conv-1", 10), "nothing asked, nothing kept: the agent posts again");
+        assertThrows(BusUnavailableException.class, () -> offline.submit("erp", order(), "key-2", WANG));
+        assertEquals(List.of(), requests.inConversation("conv-1", 10, WANG), "nothing asked, nothing kept: the agent posts again");
         assertTrue(timeline.isEmpty());
 
         // the bundle stopped between storing a request and sending it

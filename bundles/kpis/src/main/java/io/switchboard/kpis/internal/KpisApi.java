@@ -1,8 +1,7 @@
 package io.switchboard.kpis.internal;
 
-import javax.annotation.security.RolesAllowed;
-import io.switchboard.rest.Roles;
 import io.switchboard.api.CanonicalJson;
+import io.switchboard.api.Roles;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -11,6 +10,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import javax.annotation.security.RolesAllowed;
 import javax.ws.rs.GET;
 import javax.ws.rs.Path;
 import javax.ws.rs.Produces;

@@ -1,12 +1,12 @@
 package io.switchboard.plugins.internal;
 
-import javax.annotation.security.RolesAllowed;
-import io.switchboard.rest.Roles;
+import io.switchboard.api.Roles;
 import io.switchboard.plugins.CatalogEntry;
 import io.switchboard.plugins.PluginRefusedException;
 import io.switchboard.rest.ProblemException;
 import java.util.NoSuchElementException;
 import javax.annotation.security.PermitAll;
+import javax.annotation.security.RolesAllowed;
 import javax.ws.rs.Consumes;
 import javax.ws.rs.GET;
 import javax.ws.rs.POST;

@@ -1,7 +1,6 @@
 package io.switchboard.plugins.internal;
 
-import javax.annotation.security.RolesAllowed;
-import io.switchboard.rest.Roles;
+import io.switchboard.api.Roles;
 import io.switchboard.plugins.Installation;
 import io.switchboard.plugins.PluginRefusedException;
 import io.switchboard.plugins.Preview;
@@ -10,6 +9,7 @@ import io.switchboard.rest.ProblemException;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import javax.annotation.security.RolesAllowed;
 import javax.ws.rs.Consumes;
 import javax.ws.rs.DELETE;
 import javax.ws.rs.GET;

@@ -1,14 +1,14 @@
 package io.switchboard.proactive.internal;
 
-import javax.annotation.security.RolesAllowed;
-import io.switchboard.rest.Roles;
 import io.switchboard.api.BusAddress;
 import io.switchboard.api.BusinessEvent;
 import io.switchboard.api.CanonicalJson;
+import io.switchboard.api.Roles;
 import io.switchboard.bus.Bus;
 import io.switchboard.rest.ProblemException;
 import java.util.List;
 import java.util.Map;
+import javax.annotation.security.RolesAllowed;
 import javax.ws.rs.Consumes;
 import javax.ws.rs.GET;
 import javax.ws.rs.POST;

@@ -1,6 +1,7 @@
 package io.switchboard.rest.internal;
 
-import io.switchboard.rest.Roles;
+import io.switchboard.api.Roles;
+import io.switchboard.rest.RestEndpoint;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -22,7 +23,7 @@ import org.osgi.service.http.runtime.dto.ServletDTO;
  * {@code GET /switchboard/api/access}: who may call what, read from what the server serves at this
  * moment (the HTTP runtime's servlets and resources under {@code /switchboard}), not from a list kept
  * by hand. Each REST endpoint's operations come with the roles their methods declare; any other
- * servlet or resource with its {@link Roles#ACCESS} property, or {@code undeclared}.
+ * servlet or resource with its {@link RestEndpoint#ACCESS} property, or {@code undeclared}.
  */
 @Path("/")
 public final class AccessApi {
@@ -71,7 +72,7 @@ public final class AccessApi {
     }
 
     private void served(List<Operation> all, String root, String[] patterns, long serviceId) {
-        Object declared = property(serviceId, Roles.ACCESS);
+        Object declared = property(serviceId, RestEndpoint.ACCESS);
         String access = declared instanceof String[] roles ? String.join(",", new java.util.TreeSet<>(Arrays.asList(roles)))
                 : declared instanceof String one ? one : "undeclared";
         for (String pattern : patterns) {

@@ -1,16 +1,18 @@
 package io.switchboard.rest.internal;
 
-import javax.annotation.security.RolesAllowed;
-import io.switchboard.rest.Roles;
 import io.switchboard.api.ChannelAddress;
 import io.switchboard.api.Conversation;
 import io.switchboard.api.ConversationState;
 import io.switchboard.api.Message;
+import io.switchboard.api.Roles;
+import io.switchboard.api.Staff;
 import io.switchboard.bus.DeadLetterQueue;
 import io.switchboard.conversation.AgentDesk;
+import io.switchboard.rest.RestEndpoint;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
+import javax.annotation.security.RolesAllowed;
 import javax.ws.rs.Consumes;
 import javax.ws.rs.DefaultValue;
 import javax.ws.rs.GET;
@@ -59,11 +61,14 @@ public final class AgentApi {
         if (mine) {
             return desk.assignedTo(security.getUserPrincipal().getName());
         }
+        List<Conversation> found;
         switch (state) {
             case "open":
-                return desk.conversations(true, limit);
+                found = desk.conversations(true, limit);
+                break;
             case "all":
-                return desk.conversations(false, limit);
+                found = desk.conversations(false, limit);
+                break;
             default:
                 ConversationState wanted;
                 try {
@@ -71,19 +76,23 @@ public final class AgentApi {
                 } catch (IllegalArgumentException e) {
                     throw new IllegalArgumentException("state must be open, all, BOT, QUEUED, ASSIGNED, WAITING or CLOSED");
                 }
-                return desk.inState(wanted, limit);
+                found = desk.inState(wanted, limit);
         }
+        Staff who = RestEndpoint.staff(security);
+        return who.oversees() ? found : found.stream().filter(c -> desk.maySee(c, who)).toList();
     }
 
     @GET
     @Path("conversations/{id}")
-    public Conversation conversation(@PathParam("id") String id) {
-        return desk.conversation(id);
+    public Conversation conversation(@PathParam("id") String id, @Context SecurityContext security) {
+        return desk.require(id, RestEndpoint.staff(security), false);
     }
 
     @GET
     @Path("conversations/{id}/messages")
-    public List<Message> messages(@PathParam("id") String id, @QueryParam("limit") @DefaultValue("500") int limit) {
+    public List<Message> messages(@PathParam("id") String id, @QueryParam("limit") @DefaultValue("500") int limit,
+                                  @Context SecurityContext security) {
+        desk.require(id, RestEndpoint.staff(security), false);
         return desk.timeline(id, limit);
     }
 
@@ -93,6 +102,7 @@ public final class AgentApi {
     @Consumes(MediaType.APPLICATION_JSON)
     public Response reply(@PathParam("id") String id, Reply reply, @Context SecurityContext security,
                           @Context UriInfo uri) {
+        desk.require(id, RestEndpoint.staff(security), true);
         if (reply == null) {
             throw new IllegalArgumentException("a JSON body with text is required");
         }
@@ -108,6 +118,8 @@ public final class AgentApi {
     @POST
     @Path("conversations/{id}/accept")
     public Conversation accept(@PathParam("id") String id, @Context SecurityContext security) {
+        // what an agent sees they may take: a queued one, or one routed to them
+        desk.require(id, RestEndpoint.staff(security), false);
         return desk.accept(id, security.getUserPrincipal().getName());
     }
 
@@ -116,6 +128,7 @@ public final class AgentApi {
     @Consumes(MediaType.APPLICATION_JSON)
     public Conversation transfer(@PathParam("id") String id, Transfer transfer, @Context SecurityContext security) {
         String me = security.getUserPrincipal().getName();
+        desk.require(id, RestEndpoint.staff(security), true);
         if (transfer == null || (transfer.toAgentId() == null) == (transfer.skills() == null || transfer.skills().isEmpty())) {
             throw new IllegalArgumentException("a transfer names either toAgentId or skills");
         }
@@ -127,6 +140,7 @@ public final class AgentApi {
     @POST
     @Path("conversations/{id}/close")
     public Conversation close(@PathParam("id") String id, @Context SecurityContext security) {
+        desk.require(id, RestEndpoint.staff(security), true);
         return desk.close(id, security.getUserPrincipal().getName());
     }
 

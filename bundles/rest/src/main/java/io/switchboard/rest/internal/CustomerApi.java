@@ -1,16 +1,17 @@
 package io.switchboard.rest.internal;
 
-import javax.annotation.security.RolesAllowed;
-import io.switchboard.rest.Roles;
 import io.switchboard.api.ChannelAddress;
 import io.switchboard.api.Conversation;
 import io.switchboard.api.Customer;
+import io.switchboard.api.Roles;
 import io.switchboard.conversation.AgentDesk;
 import io.switchboard.conversation.CustomerDirectory;
+import io.switchboard.rest.RestEndpoint;
 import io.switchboard.store.IdentityChange;
 import io.switchboard.store.Timeline;
 import java.util.List;
 import java.util.Map;
+import javax.annotation.security.RolesAllowed;
 import javax.ws.rs.Consumes;
 import javax.ws.rs.DELETE;
 import javax.ws.rs.DefaultValue;
@@ -52,7 +53,8 @@ public final class CustomerApi {
     @RolesAllowed({Roles.ADMIN, Roles.SUPERVISOR, Roles.AGENT, Roles.FIELD})
     @GET
     @Path("{id}")
-    public Customer customer(@PathParam("id") String id) {
+    public Customer customer(@PathParam("id") String id, @Context SecurityContext security) {
+        directory.require(id, RestEndpoint.staff(security));
         return directory.customer(id);
     }
 
@@ -73,15 +75,16 @@ public final class CustomerApi {
 
     @GET
     @Path("{id}/conversations")
-    public List<Conversation> conversations(@PathParam("id") String id) {
-        directory.customer(id);
+    public List<Conversation> conversations(@PathParam("id") String id, @Context SecurityContext security) {
+        directory.require(id, RestEndpoint.staff(security));
         return conversationsOf.apply(List.of(id));
     }
 
     @GET
     @Path("{id}/timeline")
     public Timeline.Page timeline(@PathParam("id") String id, @QueryParam("before") String before,
-                                  @QueryParam("limit") @DefaultValue("50") int limit) {
+                                  @QueryParam("limit") @DefaultValue("50") int limit, @Context SecurityContext security) {
+        directory.require(id, RestEndpoint.staff(security));
         return directory.timeline(id, before, limit);
     }
 
@@ -89,6 +92,7 @@ public final class CustomerApi {
     @Path("{id}/addresses")
     @Consumes(MediaType.APPLICATION_JSON)
     public Customer link(@PathParam("id") String id, Link link, @Context SecurityContext security) {
+        directory.require(id, RestEndpoint.staff(security));
         if (link == null) {
             throw new IllegalArgumentException("a JSON body with channel, address and verified is required");
         }
@@ -98,7 +102,8 @@ public final class CustomerApi {
 
     @GET
     @Path("{id}/identity-history")
-    public List<IdentityChange> history(@PathParam("id") String id) {
+    public List<IdentityChange> history(@PathParam("id") String id, @Context SecurityContext security) {
+        directory.require(id, RestEndpoint.staff(security));
         return directory.history(id);
     }
 

@@ -58,6 +58,10 @@ public final class ProblemMapper implements ExceptionMapper<Throwable> {
         if (e instanceof IllegalStateException) {
             return Problem.of(409, "Conflict", e.getMessage()).toResponse();
         }
+        if (e instanceof SecurityException) {
+            // the core's object rules: the role may call the endpoint, but this object is not theirs
+            return Problem.of(403, "Forbidden", e.getMessage()).toResponse();
+        }
         String name = e.getClass().getSimpleName();
         if (name.equals("BusUnavailableException") || name.equals("StoreException")) {
             LOG.warn("503: {}", e.getMessage());

@@ -117,7 +117,7 @@ public final class RealmLogin implements DynamicFeature {
 
         private void admit(ContainerRequestContext request, String user, Set<String> roles, String scheme) {
             if (roles.stream().noneMatch(allowed::contains)) {
-                request.abortWith(Problem.of(403, "Forbidden", io.switchboard.rest.Roles.refusal(user, allowed)).toResponse());
+                request.abortWith(Problem.of(403, "Forbidden", io.switchboard.api.Roles.refusal(user, allowed)).toResponse());
                 return;
             }
             authenticated(request, user, roles, scheme);

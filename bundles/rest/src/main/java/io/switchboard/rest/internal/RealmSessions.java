@@ -69,7 +69,7 @@ public class RealmSessions implements Sessions {
             return Optional.empty();
         }
         Set<String> roles = RealmLogin.Check.roles(user, password);
-        if (roles == null || roles.stream().noneMatch(io.switchboard.rest.Roles.ALL::contains)) {
+        if (roles == null || roles.stream().noneMatch(io.switchboard.api.Roles.ALL::contains)) {
             return Optional.empty();
         }
         return Optional.of(issue(user, roles, Instant.now().plus(lifetime)));
@@ -77,7 +77,7 @@ public class RealmSessions implements Sessions {
 
     Session issue(String user, Set<String> roles, Instant expires) {
         Set<String> kept = new TreeSet<>(roles);
-        kept.retainAll(io.switchboard.rest.Roles.ALL);
+        kept.retainAll(io.switchboard.api.Roles.ALL);
         String payload = user + "|" + String.join(",", kept) + "|" + expires.getEpochSecond();
         String token = encode(payload.getBytes(StandardCharsets.UTF_8)) + "." + encode(sign(payload));
         return new Session(user, Set.copyOf(kept), Instant.ofEpochSecond(expires.getEpochSecond()), token);

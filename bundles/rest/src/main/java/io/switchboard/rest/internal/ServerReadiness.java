@@ -1,8 +1,8 @@
 package io.switchboard.rest.internal;
 
 import io.switchboard.bus.BusGrants;
-import io.switchboard.rest.Roles;
 import io.switchboard.rest.Readiness;
+import io.switchboard.rest.RestEndpoint;
 import java.util.Arrays;
 import java.util.Dictionary;
 import java.util.Hashtable;
@@ -61,7 +61,7 @@ public class ServerReadiness {
         props.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_SERVLET_PATTERN, new String[] {"/switchboard/*", UnservedPaths.LIVE});
         props.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_SERVLET_NAME, "switchboard-unserved");
         // it answers only 404 or 503, with what the server is waiting for
-        props.put(Roles.ACCESS, Roles.PUBLIC);
+        props.put(RestEndpoint.ACCESS, RestEndpoint.PUBLIC);
         unserved = context.registerService(Servlet.class, new UnservedPaths(this), props);
     }
 

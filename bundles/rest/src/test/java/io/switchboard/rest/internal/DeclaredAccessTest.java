@@ -3,7 +3,7 @@ package io.switchboard.rest.internal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import io.switchboard.rest.Roles;
+import io.switchboard.api.Roles;
 import java.util.List;
 import java.util.Set;
 import javax.annotation.security.DenyAll;

@@ -1,13 +1,13 @@
 package io.switchboard.routefiles.internal;
 
-import javax.annotation.security.RolesAllowed;
-import io.switchboard.rest.Roles;
+import io.switchboard.api.Roles;
 import io.switchboard.rest.ProblemException;
 import io.switchboard.routefiles.RouteFile;
 import io.switchboard.routefiles.RouteFileCheck;
 import io.switchboard.routefiles.RouteFiles;
 import io.switchboard.routefiles.Toolbox;
 import java.util.List;
+import javax.annotation.security.RolesAllowed;
 import javax.ws.rs.Consumes;
 import javax.ws.rs.GET;
 import javax.ws.rs.POST;

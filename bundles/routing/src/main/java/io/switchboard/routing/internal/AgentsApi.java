@@ -1,10 +1,9 @@
 package io.switchboard.routing.internal;
 
-import javax.annotation.security.RolesAllowed;
-import io.switchboard.rest.Roles;
 import io.switchboard.api.Agent;
 import io.switchboard.api.DomainEvent;
 import io.switchboard.api.Ids;
+import io.switchboard.api.Roles;
 import io.switchboard.store.Store;
 import io.switchboard.store.StoreSession;
 import java.sql.SQLException;
@@ -24,6 +23,7 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import javax.annotation.security.RolesAllowed;
 import javax.ws.rs.Consumes;
 import javax.ws.rs.GET;
 import javax.ws.rs.PUT;

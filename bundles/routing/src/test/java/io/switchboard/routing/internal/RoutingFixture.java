@@ -102,6 +102,16 @@ class RoutingFixture implements AutoCloseable {
         }
 
         @Override
+        public Conversation require(String conversationId, io.switchboard.api.Staff who, boolean handle) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public boolean maySee(Conversation conversation, io.switchboard.api.Staff who) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
         public Conversation conversation(String conversationId) {
             throw new UnsupportedOperationException();
         }

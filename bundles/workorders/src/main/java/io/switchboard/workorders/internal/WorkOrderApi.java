@@ -1,8 +1,8 @@
 package io.switchboard.workorders.internal;
 
-import javax.annotation.security.RolesAllowed;
-import io.switchboard.rest.Roles;
+import io.switchboard.api.Roles;
 import io.switchboard.rest.ProblemException;
+import io.switchboard.rest.RestEndpoint;
 import io.switchboard.workorders.WorkOrder;
 import io.switchboard.workorders.WorkOrderChange;
 import io.switchboard.workorders.WorkOrderType;
@@ -10,6 +10,7 @@ import io.switchboard.workorders.WorkOrders;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
+import javax.annotation.security.RolesAllowed;
 import javax.ws.rs.Consumes;
 import javax.ws.rs.GET;
 import javax.ws.rs.HeaderParam;
@@ -69,7 +70,8 @@ public final class WorkOrderApi {
                                 @QueryParam("assignee") String assignee, @QueryParam("customerId") String customerId,
                                 @QueryParam("mine") boolean mine, @QueryParam("limit") Integer limit,
                                 @Context SecurityContext security) {
-        return orders.list(state, team, mine ? me(security) : assignee, customerId, limit == null ? 100 : limit);
+        boolean own = mine || WorkOrders.ownOnly(RestEndpoint.staff(security));
+        return orders.list(state, team, own ? me(security) : assignee, customerId, limit == null ? 100 : limit);
     }
 
     @RolesAllowed({Roles.ADMIN, Roles.SUPERVISOR, Roles.AGENT})
@@ -85,13 +87,14 @@ public final class WorkOrderApi {
 
     @GET
     @Path("{id}")
-    public WorkOrder workOrder(@PathParam("id") String id) {
-        return orders.workOrder(id);
+    public WorkOrder workOrder(@PathParam("id") String id, @Context SecurityContext security) {
+        return orders.require(id, RestEndpoint.staff(security));
     }
 
     @GET
     @Path("{id}/history")
-    public List<WorkOrderChange> history(@PathParam("id") String id) {
+    public List<WorkOrderChange> history(@PathParam("id") String id, @Context SecurityContext security) {
+        orders.require(id, RestEndpoint.staff(security));
         return orders.history(id);
     }
 
@@ -99,6 +102,7 @@ public final class WorkOrderApi {
     @Path("{id}/transitions")
     @Consumes(MediaType.APPLICATION_JSON)
     public WorkOrder transition(@PathParam("id") String id, Step step, @Context SecurityContext security) {
+        orders.require(id, RestEndpoint.staff(security));
         if (step == null || step.to() == null) {
             throw new ProblemException(400, "Bad request", "to, the state to go to, is required");
         }
@@ -111,6 +115,7 @@ public final class WorkOrderApi {
     @Path("{id}/assignment")
     @Consumes(MediaType.APPLICATION_JSON)
     public WorkOrder assign(@PathParam("id") String id, Assignment assignment, @Context SecurityContext security) {
+        orders.require(id, RestEndpoint.staff(security));
         if (assignment == null) {
             throw new ProblemException(400, "Bad request", "team and/or assignee are required");
         }
@@ -121,6 +126,7 @@ public final class WorkOrderApi {
     @Path("{id}/notes")
     @Consumes(MediaType.APPLICATION_JSON)
     public Response note(@PathParam("id") String id, Note note, @Context SecurityContext security) {
+        orders.require(id, RestEndpoint.staff(security));
         if (note == null) {
             throw new ProblemException(400, "Bad request", "text is required");
         }
@@ -133,6 +139,7 @@ public final class WorkOrderApi {
     @Consumes(MediaType.APPLICATION_JSON)
     public WorkOrder refer(@PathParam("id") String id, java.util.Map<String, String> references,
                            @Context SecurityContext security) {
+        orders.require(id, RestEndpoint.staff(security));
         if (references == null || references.isEmpty()) {
             throw new ProblemException(400, "Bad request", "a JSON object of references is required");
         }
@@ -143,6 +150,7 @@ public final class WorkOrderApi {
     @Path("{id}/rating")
     @Consumes(MediaType.APPLICATION_JSON)
     public WorkOrder rate(@PathParam("id") String id, Rating rating, @Context SecurityContext security) {
+        orders.require(id, RestEndpoint.staff(security));
         if (rating == null || rating.score() == null) {
             throw new ProblemException(400, "Bad request", "score (1 to 5) is required");
         }
@@ -156,6 +164,7 @@ public final class WorkOrderApi {
     public Response attach(@PathParam("id") String id, @QueryParam("name") String name,
                            @HeaderParam("Content-Type") String mediaType, byte[] content,
                            @Context SecurityContext security) {
+        orders.require(id, RestEndpoint.staff(security));
         String attachmentId = orders.attach(id, name, mediaType, content, me(security));
         return Response.created(URI.create("workorders/" + id + "/attachments/" + attachmentId))
                 .entity(Map.of("id", attachmentId)).build();
@@ -164,7 +173,9 @@ public final class WorkOrderApi {
     @GET
     @Path("{id}/attachments/{attachmentId}")
     @Produces(MediaType.WILDCARD)
-    public Response attachment(@PathParam("id") String id, @PathParam("attachmentId") String attachmentId) {
+    public Response attachment(@PathParam("id") String id, @PathParam("attachmentId") String attachmentId,
+                               @Context SecurityContext security) {
+        orders.require(id, RestEndpoint.staff(security));
         WorkOrders.Attachment a = orders.attachment(id, attachmentId);
         return Response.ok(a.content(), a.mediaType())
                 .header("Content-Disposition", "attachment; filename*=UTF-8''" + encode(a.name())).build();

@@ -6,6 +6,7 @@ import io.switchboard.bus.Bus;
 import io.switchboard.bus.BundleRoutes;
 import io.switchboard.bus.OutageLog;
 import io.switchboard.conversation.AgentDesk;
+import io.switchboard.conversation.CustomerGrant;
 import io.switchboard.rest.RestEndpoint;
 import io.switchboard.store.PersonalData;
 import io.switchboard.store.Store;
@@ -64,6 +65,7 @@ public class WorkOrderService implements WorkOrders {
     private final ServiceRegistration<BotSkill> surveySkill;
 
     private final ServiceRegistration<PersonalData> personalData;
+    private final ServiceRegistration<CustomerGrant> assigned;
 
     @Activate
     public WorkOrderService(BundleContext context, Config config, @Reference Bus bus, @Reference Store store,
@@ -90,10 +92,12 @@ public class WorkOrderService implements WorkOrders {
         surveySkill = context.registerService(BotSkill.class, new SurveySkill(board, () -> thanks), null);
         // last: only a bundle that started may be asked to erase from its tables
         personalData = context.registerService(PersonalData.class, new WorkOrderData(), null);
+        assigned = context.registerService(CustomerGrant.class, new AssignedOrders(store), null);
     }
 
     @Deactivate
     void deactivate() {
+        assigned.unregister();
         personalData.unregister();
         surveySkill.unregister();
         endpoint.close();

@@ -2,10 +2,10 @@ package io.switchboard.channel.app.internal;
 
 import io.switchboard.api.BusAddress;
 import io.switchboard.api.CanonicalJson;
-import io.switchboard.bus.Bus;
 import io.switchboard.bus.BundleRoutes;
+import io.switchboard.bus.Bus;
 import io.switchboard.bus.BusUnavailableException;
-import io.switchboard.rest.Roles;
+import io.switchboard.rest.RestEndpoint;
 import io.switchboard.rest.SourceRate;
 import io.switchboard.store.PersonalData;
 import io.switchboard.store.Store;
@@ -126,14 +126,14 @@ public class AppChannel {
         ws.put("org.ops4j.pax.web.http.whiteboard.websocket", true);
         ws.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_CONTEXT_SELECT, select);
         // devices have no login here: the handshake carries the app's signed token (HandshakeGate)
-        ws.put(Roles.ACCESS, Roles.PUBLIC);
+        ws.put(RestEndpoint.ACCESS, RestEndpoint.PUBLIC);
         socket = context.registerService(Object.class, new AppSocket(lines, tokens, config.maxFrameBytes()), ws);
         // the browser client, sdk/app-client-js/src/client.js, copied into this bundle at build time
         Dictionary<String, Object> files = new Hashtable<>();
         files.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_SERVLET_PATTERN, "/client.js");
         files.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_SERVLET_NAME, "switchboard-app-client");
         files.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_CONTEXT_SELECT, select);
-        files.put(Roles.ACCESS, Roles.PUBLIC);
+        files.put(RestEndpoint.ACCESS, RestEndpoint.PUBLIC);
         client = context.registerService(javax.servlet.Servlet.class, new ClientScript(AppChannel.class.getClassLoader()), files);
         // last: only a channel that started may be asked to erase from its tables
         personalData = context.registerService(PersonalData.class, new DeviceData(), null);

@@ -1,7 +1,6 @@
 package io.switchboard.channel.email.internal;
 
-import javax.annotation.security.RolesAllowed;
-import io.switchboard.rest.Roles;
+import io.switchboard.api.Roles;
 import io.switchboard.store.Store;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -9,6 +8,7 @@ import java.util.Locale;
 import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.Set;
+import javax.annotation.security.RolesAllowed;
 import javax.ws.rs.GET;
 import javax.ws.rs.Path;
 import javax.ws.rs.PathParam;

@@ -1,12 +1,11 @@
 package io.switchboard.channel.voice.internal;
 
-import io.switchboard.rest.Roles;
-import io.switchboard.rest.SourceRate;
 import io.switchboard.api.CanonicalJson;
 import io.switchboard.bus.Bus;
 import io.switchboard.rest.RequestSignature;
-import io.switchboard.store.Nonces;
 import io.switchboard.rest.RestEndpoint;
+import io.switchboard.rest.SourceRate;
+import io.switchboard.store.Nonces;
 import java.time.Duration;
 import java.util.Dictionary;
 import java.util.Hashtable;
@@ -60,7 +59,7 @@ public class VoiceChannel {
         props.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_SERVLET_PATTERN, PATH);
         props.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_SERVLET_NAME, "switchboard-voice-events");
         // the PBX has no login here: each event is signed with the channel's secret
-        props.put(Roles.ACCESS, Roles.PUBLIC);
+        props.put(RestEndpoint.ACCESS, RestEndpoint.PUBLIC);
         endpoint = context.registerService(Servlet.class, new CallEvents(
                 signature(config.secret(), Duration.ofSeconds(Math.max(1, config.maxSkewSeconds())), nonces),
                 new SourceRate(config.ratePerMinute()), json, bus::inbound, Math.max(256, config.maxBodyBytes())), props);

@@ -1,9 +1,8 @@
 package io.switchboard.channel.webchat.internal;
 
 import io.switchboard.api.CanonicalJson;
-import io.switchboard.bus.Bus;
 import io.switchboard.bus.BundleRoutes;
-import io.switchboard.rest.Roles;
+import io.switchboard.bus.Bus;
 import io.switchboard.rest.EventStream;
 import io.switchboard.rest.RestEndpoint;
 import io.switchboard.rest.SourceRate;
@@ -80,7 +79,7 @@ public class WebchatChannel {
         props.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_SERVLET_PATTERN, RestEndpoint.ROOT + "/webchat/stream");
         props.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_SERVLET_NAME, "switchboard-webchat-stream");
         // visitors have no login: a stream is theirs by the visitor id only they hold
-        props.put(Roles.ACCESS, Roles.PUBLIC);
+        props.put(RestEndpoint.ACCESS, RestEndpoint.PUBLIC);
         props.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_SERVLET_ASYNC_SUPPORTED, true);
         stream = context.registerService(Servlet.class,
                 new StreamServlet(streams, json), props);
@@ -88,7 +87,7 @@ public class WebchatChannel {
         Dictionary<String, Object> files = new Hashtable<>();
         files.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_RESOURCE_PATTERN, "/switchboard/webchat/*");
         files.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_RESOURCE_PREFIX, "/io/switchboard/channel/webchat/widget");
-        files.put(Roles.ACCESS, Roles.PUBLIC);
+        files.put(RestEndpoint.ACCESS, RestEndpoint.PUBLIC);
         widget = context.registerService(Object.class, new Object(), files);
         // last: only a channel that started may be asked to erase from its tables
         personalData = context.registerService(PersonalData.class, new VisitorData(), null);

@@ -3,10 +3,10 @@ package io.switchboard.system.booking.internal;
 import io.switchboard.api.BusAddress;
 import io.switchboard.api.CanonicalJson;
 import io.switchboard.api.SystemRequest;
-import io.switchboard.bus.Bus;
 import io.switchboard.bus.BundleRoutes;
-import io.switchboard.rest.Roles;
+import io.switchboard.bus.Bus;
 import io.switchboard.rest.RequestSignature;
+import io.switchboard.rest.RestEndpoint;
 import io.switchboard.store.Nonces;
 import io.switchboard.systems.CallPolicy;
 import io.switchboard.systems.SystemConnector;
@@ -121,7 +121,7 @@ public class BookingConnector {
             props.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_SERVLET_PATTERN, EVENTS_PATH);
             props.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_SERVLET_NAME, "switchboard-booking-events");
             // the airline has no login here: each webhook is signed with the shared secret
-            props.put(Roles.ACCESS, Roles.PUBLIC);
+            props.put(RestEndpoint.ACCESS, RestEndpoint.PUBLIC);
             endpoint = context.registerService(Servlet.class, new BookingEventsServlet(events, maxBodyBytes::get), props);
         } catch (RuntimeException e) {
             connector.stop();

@@ -3,10 +3,10 @@ package io.switchboard.system.logistics.internal;
 import io.switchboard.api.BusAddress;
 import io.switchboard.api.CanonicalJson;
 import io.switchboard.api.SystemRequest;
-import io.switchboard.bus.Bus;
 import io.switchboard.bus.BundleRoutes;
-import io.switchboard.rest.Roles;
+import io.switchboard.bus.Bus;
 import io.switchboard.rest.RequestSignature;
+import io.switchboard.rest.RestEndpoint;
 import io.switchboard.store.Nonces;
 import io.switchboard.systems.CallPolicy;
 import io.switchboard.systems.SystemConnector;
@@ -127,7 +127,7 @@ public class LogisticsConnector {
             props.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_SERVLET_PATTERN, CALLBACK_PATH);
             props.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_SERVLET_NAME, "switchboard-logistics-callbacks");
             // the courier has no login here: each callback is signed with the shared secret
-            props.put(Roles.ACCESS, Roles.PUBLIC);
+            props.put(RestEndpoint.ACCESS, RestEndpoint.PUBLIC);
             endpoint = context.registerService(Servlet.class, new CallbackServlet(callbacks, json), props);
         } catch (RuntimeException e) {
             connector.stop();

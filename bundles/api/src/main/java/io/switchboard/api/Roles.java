@@ -1,4 +1,4 @@
-package io.switchboard.rest;
+package io.switchboard.api;
 
 import java.util.List;
 
@@ -6,9 +6,8 @@ import java.util.List;
  * The roles of a contact centre's staff and of the platform's own users, as Karaf's JAAS realm gives
  * them (groups in {@code etc/users.properties}, or LDAP groups through Karaf's LDAP login module).
  * Every JAX-RS resource method declares who may call it with {@code @RolesAllowed} of these, or
- * {@code @PermitAll}; a servlet or resource registered on the HTTP whiteboard declares it with the
- * service property {@link #ACCESS}. A resource that declares nothing is refused to everyone.
- * {@code docs/access.md} has the table of role × capability.
+ * {@code @PermitAll} ({@code RestEndpoint}); the core's services decide which objects a role reaches
+ * ({@link Staff}). {@code docs/access.md} has the table of role × capability.
  */
 public final class Roles {
 
@@ -29,15 +28,6 @@ public final class Roles {
 
     /** Every role the platform's APIs know, in the order of {@code docs/access.md}. */
     public static final List<String> ALL = List.of(ADMIN, SUPERVISOR, AGENT, FIELD, VIEWER, PUBLISHER, INTEGRATOR);
-
-    /**
-     * Service property of a whiteboard servlet or resource under {@code /switchboard/}: the roles that
-     * may call it (a {@code String[]}), or {@link #PUBLIC}. The access listing
-     * ({@code GET /switchboard/api/access}) shows a servlet without it as undeclared.
-     */
-    public static final String ACCESS = "switchboard.access";
-    /** {@link #ACCESS} of a servlet anyone may call; it checks what it needs itself (a signature, a visitor id). */
-    public static final String PUBLIC = "public";
 
     private Roles() {
     }
