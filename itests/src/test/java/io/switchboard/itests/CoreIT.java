@@ -37,6 +37,7 @@ class CoreIT {
                 .configure("io.switchboard.routing", "overflowAfterSeconds", String.valueOf(OVERFLOW_SECONDS))
                 .configure("io.switchboard.routing", "intervalMillis", "200")
                 .configure("io.switchboard.bot", "handoffSkills", "billing:3")
+                .configure("io.switchboard.logins", "firstLockSeconds", "4")
                 .addAgent("it-billing", AGENT_PASSWORD)
                 .addAgent("it-novice", AGENT_PASSWORD)
                 .addAgent("it-home", AGENT_PASSWORD)
@@ -392,5 +393,53 @@ class CoreIT {
         api.expect(200, "GET", "/switchboard/api/customers/" + customer, null, TestServer.basicAuth("it-lead", AGENT_PASSWORD));
         api.expect(200, "POST", conversation + "/close", null, holder);
         api.expect(200, "GET", conversation, null, holder);
+    }
+
+    /**
+     * Twenty wrong passwords lock the user on REST, Hawtio (Jolokia) and SSH alike, since all three log
+     * in through the one guarded realm; the right password is refused while locked and works after.
+     */
+    @Test
+    @Order(8)
+    void twentyWrongPasswordsLockAUserOnRestHawtioAndSshAlikeForAWhile() throws Exception {
+        String user = "it-locked";
+        String right = "Right-" + UUID.randomUUID();
+        server.addUser(user, right, "admingroup");
+        assertEquals(200, api.call("GET", "/switchboard/api/access", null, TestServer.basicAuth(user, right)).status());
+        for (int i = 0; i < 20; i++) {
+            assertEquals(401, api.call("GET", "/switchboard/api/access", null, TestServer.basicAuth(user, "wrong-" + i)).status());
+        }
+        long lockedAt = System.nanoTime();
+        Api.Reply locked = api.call("GET", "/switchboard/api/access", null, TestServer.basicAuth(user, right));
+        assertEquals(401, locked.status(), "the right password while locked, on REST");
+        assertTrue(locked.json().getString("detail").contains("is locked after repeated wrong passwords"), locked.body());
+        int refusedByHawtio = jolokiaVersion("it-nobody", "wrong");
+        assertTrue(refusedByHawtio == 401 || refusedByHawtio == 403, "Hawtio refuses a wrong login: " + refusedByHawtio);
+        assertEquals(refusedByHawtio, jolokiaVersion(user, right), "on Hawtio, as a wrong password");
+        String ssh = ssh(user, right);
+        assertTrue(!ssh.contains("Karaf") && !ssh.matches("(?s).*\\b4\\.4\\.\\d+.*"), "on SSH: " + ssh);
+        assertTrue(server.log().contains("Login refused: user " + user + " is locked"), "the refusal is logged");
+
+        Api.await("the lock over", Duration.ofSeconds(30), () -> System.nanoTime() - lockedAt > Duration.ofSeconds(4).toNanos()
+                && api.call("GET", "/switchboard/api/access", null, TestServer.basicAuth(user, right)).status() == 200);
+        assertEquals(200, jolokiaVersion(user, right));
+        assertTrue(ssh(user, right).matches("(?s).*\\b4\\.4\\.\\d+.*"), "SSH lets them in again");
+    }
+
+    static int jolokiaVersion(String user, String password) throws Exception {
+        return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(server.url("/hawtio/jolokia/version"))
+                .header("Authorization", TestServer.basicAuth(user, password)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode();
+    }
+
+    /** {@code system:version} through {@code bin/client} as {@code user}: what it printed. */
+    static String ssh(String user, String password) throws Exception {
+        Process p = new ProcessBuilder(server.home().resolve("bin/client").toString(), "-a", String.valueOf(server.sshPort()),
+                "-u", user, "-p", password, "-r", "1", "-b").directory(server.home().toFile()).redirectErrorStream(true).start();
+        p.getOutputStream().write("system:version\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        p.waitFor();
+        return out;
     }
 }

@@ -107,7 +107,14 @@ public final class RealmLogin implements DynamicFeature {
             }
             String user = decoded.substring(0, colon);
             char[] password = decoded.substring(colon + 1).toCharArray();
-            Set<String> roles = roles(user, password);
+            Set<String> roles;
+            try {
+                roles = roles(user, password);
+            } catch (javax.security.auth.login.AccountLockedException e) {
+                // the login guard (bundles/logins) refused before any password was looked at
+                request.abortWith(challenge(e.getMessage() + "; try again then"));
+                return;
+            }
             if (roles == null) {
                 request.abortWith(challenge("wrong user name or password"));
                 return;
@@ -134,7 +141,7 @@ public final class RealmLogin implements DynamicFeature {
         }
 
         /** The user's roles if the password is right, else null. */
-        static Set<String> roles(String user, char[] password) {
+        static Set<String> roles(String user, char[] password) throws javax.security.auth.login.AccountLockedException {
             Subject subject = login(user, password);
             if (subject == null) {
                 return null;
@@ -144,7 +151,7 @@ public final class RealmLogin implements DynamicFeature {
                     .map(Principal::getName).collect(Collectors.toSet());
         }
 
-        private static Subject login(String user, char[] password) {
+        private static Subject login(String user, char[] password) throws javax.security.auth.login.AccountLockedException {
             Subject subject = new Subject();
             // Karaf's JAAS modules are loaded through its boot classes on the system class path.
             ClassLoader previous = Thread.currentThread().getContextClassLoader();
@@ -163,6 +170,8 @@ public final class RealmLogin implements DynamicFeature {
                 });
                 login.login();
                 return subject;
+            } catch (javax.security.auth.login.AccountLockedException e) {
+                throw e;
             } catch (LoginException e) {
                 return null;
             } finally {

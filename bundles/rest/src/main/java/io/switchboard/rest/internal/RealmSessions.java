@@ -68,7 +68,12 @@ public class RealmSessions implements Sessions {
         if (user == null || user.isBlank() || password == null || user.contains("|")) {
             return Optional.empty();
         }
-        Set<String> roles = RealmLogin.Check.roles(user, password);
+        Set<String> roles;
+        try {
+            roles = RealmLogin.Check.roles(user, password);
+        } catch (javax.security.auth.login.AccountLockedException e) {
+            return Optional.empty();
+        }
         if (roles == null || roles.stream().noneMatch(io.switchboard.api.Roles.ALL::contains)) {
             return Optional.empty();
         }
