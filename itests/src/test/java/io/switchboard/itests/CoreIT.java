@@ -336,7 +336,13 @@ class CoreIT {
                     continue; // an event stream let through never ends; its refusals are checked
                 }
                 cells++;
-                Api.Reply r = api.call(method, path, body, type, as.getValue());
+                String credentials = as.getValue();
+                if (path.equals("/switchboard/api/sessions/current") && credentials.startsWith("Bearer ")) {
+                    // a logout ends the token it is called with: a fresh one, not the one the other cells use
+                    credentials = "Bearer " + api.expect(201, "POST", "/switchboard/api/sessions", "{\"user\":\"it-" + as.getKey()
+                            + "\",\"password\":\"" + AGENT_PASSWORD + "\"}", null).json().getString("token");
+                }
+                Api.Reply r = api.call(method, path, body, type, credentials);
                 boolean refusedForRole = r.status() == 403 && r.body().contains("has none of the roles this endpoint requires");
                 if (allowed.contains(as.getKey()) ? r.status() == 401 || refusedForRole || r.status() >= 500 : !refusedForRole) {
                     wrong.add(method + " " + path + " as " + as.getKey() + " (" + access + "): " + r.status() + " "
@@ -441,5 +447,19 @@ class CoreIT {
         String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         p.waitFor();
         return out;
+    }
+
+    /** A logout ends the token on the server: a copy of it is refused from then on. */
+    @Test
+    @Order(9)
+    void aLogoutEndsTheTokenOnTheServer() {
+        String token = "Bearer " + api.expect(201, "POST", "/switchboard/api/sessions",
+                "{\"user\":\"it-novice\",\"password\":\"" + AGENT_PASSWORD + "\"}", null).json().getString("token");
+        api.expect(200, "GET", "/switchboard/api/agents/queue", null, token);
+        api.expect(400, "DELETE", "/switchboard/api/sessions/current", null, TestServer.basicAuth("it-novice", AGENT_PASSWORD));
+        api.expect(204, "DELETE", "/switchboard/api/sessions/current", null, token);
+        Api.Reply after = api.call("GET", "/switchboard/api/agents/queue", null, token);
+        assertEquals(401, after.status(), after.body());
+        api.expect(200, "GET", "/switchboard/api/agents/queue", null, TestServer.basicAuth("it-novice", AGENT_PASSWORD));
     }
 }

@@ -17,8 +17,14 @@ public interface Sessions {
     /** @return the login if the user's password is right and they have one of the platform's {@link Roles}; it carries all of those they have */
     Optional<Session> login(String user, char[] password);
 
-    /** @return the login the token stands for, if it is genuine and not expired */
+    /** @return the login the token stands for, if it is genuine, not expired and not revoked */
     Optional<Session> verify(String token);
+
+    /**
+     * Ends the login of {@code token} before its time (a logout): from now on no node verifies it.
+     * A token that is not genuine or already expired is left as it is.
+     */
+    void revoke(String token);
 
     record Session(String user, Set<String> roles, Instant expiresAt, String token) {
 

@@ -139,9 +139,14 @@
 
   function logout(message, goOffline) {
     var session = state.session;
-    if (goOffline && session && state.profile) {
-      // best effort: an agent who logs out should not be given conversations
-      api('PUT', '/agents/me/presence', { presence: 'OFFLINE' }).catch(function () { });
+    if (goOffline && session) {
+      // best effort: an agent who logs out should not be given conversations, and their token then ends
+      // on the server too, so that a copy of it is no use to anyone
+      var offline = state.profile ? api('PUT', '/agents/me/presence', { presence: 'OFFLINE' }).catch(function () { })
+        : Promise.resolve();
+      offline.then(function () {
+        return fetch(API + '/sessions/current', { method: 'DELETE', headers: { 'Authorization': 'Bearer ' + session.token } });
+      }).catch(function () { });
     }
     state.session = null;
     state.profile = null;

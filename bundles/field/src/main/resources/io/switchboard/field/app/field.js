@@ -712,7 +712,11 @@
 
   function init() {
     $('#login-form').addEventListener('submit', login);
-    $('#logout').addEventListener('click', function () { logout(''); });
+    $('#logout').addEventListener('click', function () {
+      // the token ends on the server too, so that a copy of it left on a shared phone is no use
+      if (state.session) { api('DELETE', '/sessions/current').catch(function () { }); }
+      logout('');
+    });
     $('#back').addEventListener('click', function () { location.hash = ''; });
     $('#note-only').addEventListener('click', noteOnly);
     $('#message-form').addEventListener('submit', sendMessage);

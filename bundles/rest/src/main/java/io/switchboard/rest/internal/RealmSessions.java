@@ -40,16 +40,25 @@ public class RealmSessions implements Sessions {
         String key() default "";
     }
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RealmSessions.class);
+
     private final byte[] key;
     private final Duration lifetime;
+    /** Where revoked tokens are kept; null: none are (tests of the tokens alone). */
+    private final io.switchboard.store.Store store;
 
     @Activate
-    public RealmSessions(Config config) {
+    public RealmSessions(Config config, @org.osgi.service.component.annotations.Reference io.switchboard.store.Store store) {
         this(config.key().isBlank() ? random() : Base64.getDecoder().decode(config.key().strip()),
-                Duration.ofHours(Math.max(1, config.hours())));
+                Duration.ofHours(Math.max(1, config.hours())), store);
     }
 
     RealmSessions(byte[] key, Duration lifetime) {
+        this(key, lifetime, null);
+    }
+
+    RealmSessions(byte[] key, Duration lifetime, io.switchboard.store.Store store) {
+        this.store = store;
         if (key.length < 32) {
             throw new IllegalArgumentException("a session key needs at least 32 bytes");
         }
@@ -108,10 +117,66 @@ public class RealmSessions implements Sessions {
             if (fields.length != 3 || !Instant.now().isBefore(expires)) {
                 return Optional.empty();
             }
+            if (revoked(token)) {
+                return Optional.empty();
+            }
             Set<String> roles = fields[1].isEmpty() ? Set.of() : Set.copyOf(Arrays.asList(fields[1].split(",")));
             return Optional.of(new Session(fields[0], roles, expires, token));
         } catch (IllegalArgumentException | ArrayIndexOutOfBoundsException e) {
             return Optional.empty();
+        }
+    }
+
+    @Override
+    public void revoke(String token) {
+        Optional<Session> session = verify(token);
+        if (session.isEmpty() || store == null) {
+            return;
+        }
+        java.time.OffsetDateTime now = Instant.now().atOffset(java.time.ZoneOffset.UTC);
+        store.inTransaction(s -> {
+            // the ones that expired meanwhile go: the table only ever holds logins that could still be used
+            try (java.sql.PreparedStatement ps = s.connection().prepareStatement("DELETE FROM sb_revoked_token WHERE expires_at < ?")) {
+                ps.setObject(1, now);
+                ps.executeUpdate();
+            }
+            try (java.sql.PreparedStatement ps = s.connection().prepareStatement(
+                    "INSERT INTO sb_revoked_token (token_hash, expires_at) VALUES (?, ?)")) {
+                ps.setString(1, hash(token));
+                ps.setObject(2, session.get().expiresAt().atOffset(java.time.ZoneOffset.UTC));
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    private boolean revoked(String token) {
+        if (store == null) {
+            return false;
+        }
+        try {
+            return store.inTransaction(s -> {
+                try (java.sql.PreparedStatement ps = s.connection().prepareStatement(
+                        "SELECT 1 FROM sb_revoked_token WHERE token_hash = ?")) {
+                    ps.setString(1, hash(token));
+                    try (java.sql.ResultSet rs = ps.executeQuery()) {
+                        return rs.next();
+                    }
+                }
+            });
+        } catch (RuntimeException e) {
+            // the database away: the desk cannot work anyway, and a logout is not worth logging everyone out
+            LOG.warn("Cannot look up revoked logins: {}", e.toString());
+            return false;
+        }
+    }
+
+    /** Only a hash is kept: the table never holds a login someone could use. */
+    private static String hash(String token) {
+        try {
+            return java.util.HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
         }
     }
 
