@@ -297,6 +297,16 @@ public final class RoutingBenchmark {
         }
 
         @Override
+        public Conversation require(String conversationId, io.switchboard.api.Staff who, boolean handle) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public boolean maySee(Conversation conversation, io.switchboard.api.Staff who) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
         public boolean assign(String conversationId, String agentId, String reason) {
             Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
             boolean moved = store.inTransaction(s -> s.conversations().transition(conversationId,
